@@ -1,0 +1,403 @@
+//! Stage 3, analyze: judging every service as of one day (SPEC section 7).
+//!
+//! Pure: the handbook and `today` in, an [`Assessment`] out. No clock, no I/O.
+
+mod availability;
+#[cfg(test)]
+mod tests;
+mod waivers;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::date::days_between;
+use crate::diagnostics::Diagnostic;
+use crate::model::{Answer, Decision, Handbook, Level, RiskStatus, Service, Status};
+pub use availability::DependencyView;
+pub use waivers::{WaiverRow, WaiverState};
+
+/// The judgement of the whole handbook on one day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub today: Date,
+    /// In the order of `Handbook::services`.
+    pub services: Vec<ServiceAssessment>,
+    /// Every waiver ever recorded, sorted by service and question.
+    pub waivers: Vec<WaiverRow>,
+    /// Warnings about dependencies: timeouts, retries, cycles, unknown availability.
+    #[serde(skip)]
+    pub findings: Vec<Diagnostic>,
+    /// Who depends on each service (sorted names).
+    pub dependants: BTreeMap<String, Vec<String>>,
+}
+
+impl Assessment {
+    pub fn service(&self, name: &str) -> Option<&ServiceAssessment> {
+        self.services.iter().find(|s| s.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerState {
+    Yes,
+    Partial,
+    No,
+    Waived,
+    Expired,
+    Unanswered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Go,
+    Conditional,
+    NoGo,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Go => "go",
+            Verdict::Conditional => "conditional",
+            Verdict::NoGo => "no-go",
+        }
+    }
+
+    fn from_decision(d: Decision) -> Self {
+        match d {
+            Decision::Go => Verdict::Go,
+            Decision::Conditional => Verdict::Conditional,
+            Decision::NoGo => Verdict::NoGo,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockerKind {
+    Question,
+    WaiverExpired,
+    PartialOverdue,
+    Risk,
+    Ceiling,
+}
+
+/// One reason a service cannot go.
+#[derive(Debug, Clone, Serialize)]
+pub struct Blocker {
+    pub kind: BlockerKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<String>,
+    pub message: String,
+}
+
+/// How many applicable questions are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub yes: usize,
+    pub partial: usize,
+    pub no: usize,
+    pub waived: usize,
+    pub expired: usize,
+    pub unanswered: usize,
+}
+
+impl Counts {
+    fn add(&mut self, state: AnswerState) {
+        match state {
+            AnswerState::Yes => self.yes += 1,
+            AnswerState::Partial => self.partial += 1,
+            AnswerState::No => self.no += 1,
+            AnswerState::Waived => self.waived += 1,
+            AnswerState::Expired => self.expired += 1,
+            AnswerState::Unanswered => self.unanswered += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.yes + self.partial + self.no + self.waived + self.expired + self.unanswered
+    }
+
+    /// (yes + waived + partial / 2) / applicable; `None` when nothing applies.
+    pub fn readiness(&self) -> Option<f64> {
+        let total = self.total();
+        (total > 0).then(|| {
+            (self.yes as f64 + self.waived as f64 + self.partial as f64 / 2.0) / total as f64
+        })
+    }
+}
+
+/// One applicable question as it stands for a service.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    pub question: String,
+    pub category: String,
+    pub level: Level,
+    pub state: AnswerState,
+    /// Added to the bank after the service's last review.
+    pub new: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryReadiness {
+    pub category: String,
+    pub counts: Counts,
+    pub readiness: Option<f64>,
+}
+
+/// Everything computed about one service.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceAssessment {
+    pub name: String,
+    pub verdict: Verdict,
+    pub readiness: f64,
+    pub counts: Counts,
+    /// In category order; categories with no applicable question included (readiness `None`).
+    pub categories: Vec<CategoryReadiness>,
+    /// One per applicable question, in checklist order.
+    pub answers: Vec<AnswerView>,
+    /// Answers kept as history: retired or no longer applicable questions.
+    pub history_answers: Vec<String>,
+    pub blockers: Vec<Blocker>,
+    /// Required answers that are partial (with a due date on or after today).
+    pub partial_required: usize,
+    /// Percent; `None` without a hard dependency of known availability and no fallback.
+    pub ceiling: Option<f64>,
+    pub dependencies: Vec<DependencyView>,
+    pub last_review: Option<Date>,
+    pub last_decision: Option<Decision>,
+    /// The latest review's decision differs from the computed verdict.
+    pub disagrees: bool,
+    pub stale: bool,
+    pub new_questions: Vec<String>,
+    pub postmortems: Vec<String>,
+}
+
+/// Judges every service of `handbook` as of `today`.
+pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
+    let graph = availability::Graph::new(handbook);
+    let mut findings = graph.cycle_findings();
+    let services = handbook
+        .services
+        .iter()
+        .map(|s| {
+            let (assessment, mut f) = assess_service(handbook, &graph, s, today);
+            findings.append(&mut f);
+            assessment
+        })
+        .collect();
+    Assessment {
+        today,
+        services,
+        waivers: waivers::register(handbook, today),
+        findings,
+        dependants: graph.dependants(),
+    }
+}
+
+/// The state of an answer (or of no answer) on `today`.
+pub fn answer_state(answer: Option<&Answer>, today: Date) -> AnswerState {
+    let Some(answer) = answer else {
+        return AnswerState::Unanswered;
+    };
+    match answer.status {
+        Status::Yes => AnswerState::Yes,
+        Status::Partial => AnswerState::Partial,
+        Status::No => AnswerState::No,
+        Status::Waived => match &answer.waiver {
+            Some(w) if w.revoked() => AnswerState::No,
+            Some(w) if today <= w.expires => AnswerState::Waived,
+            Some(_) => AnswerState::Expired,
+            None => AnswerState::No,
+        },
+    }
+}
+
+fn assess_service(
+    handbook: &Handbook,
+    graph: &availability::Graph,
+    service: &Service,
+    today: Date,
+) -> (ServiceAssessment, Vec<Diagnostic>) {
+    let policy = &handbook.config.policy;
+    let last_review = service.last_review();
+    let mut counts = Counts::default();
+    let mut per_category: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut answers = Vec::new();
+    let mut blockers = Vec::new();
+    let mut partial_required = 0;
+    let mut new_questions = Vec::new();
+
+    for q in handbook
+        .questions
+        .iter()
+        .filter(|q| q.applies_to(&service.tags, today))
+    {
+        let answer = service.answers.get(&q.id);
+        let state = answer_state(answer, today);
+        counts.add(state);
+        per_category.entry(&q.category).or_default().add(state);
+        let new = matches!((q.since, last_review), (Some(since), Some(r)) if since > r.date);
+        if new {
+            new_questions.push(q.id.clone());
+        }
+        answers.push(AnswerView {
+            question: q.id.clone(),
+            category: q.category.clone(),
+            level: q.level,
+            state,
+            new,
+        });
+        if q.level != Level::Required {
+            continue;
+        }
+        let blocker = |kind, message: String| Blocker {
+            kind,
+            question: Some(q.id.clone()),
+            risk: None,
+            message,
+        };
+        match state {
+            AnswerState::Unanswered => blockers.push(blocker(
+                BlockerKind::Question,
+                format!("Required question unanswered: {}", q.title),
+            )),
+            AnswerState::No => {
+                let revoked = answer.and_then(|a| a.waiver.as_ref()).is_some_and(|w| {
+                    w.revoked() && answer.is_some_and(|a| a.status == Status::Waived)
+                });
+                let why = if revoked {
+                    "its waiver was revoked"
+                } else {
+                    "answered no"
+                };
+                blockers.push(blocker(
+                    BlockerKind::Question,
+                    format!("Required question {why}: {}", q.title),
+                ));
+            }
+            AnswerState::Expired => {
+                let expires = answer
+                    .and_then(|a| a.waiver.as_ref())
+                    .map(|w| w.expires.to_string())
+                    .unwrap_or_default();
+                blockers.push(blocker(
+                    BlockerKind::WaiverExpired,
+                    format!("Waiver expired on {expires}: {}", q.title),
+                ));
+            }
+            AnswerState::Partial => match answer.and_then(|a| a.due) {
+                Some(due) if due >= today => partial_required += 1,
+                Some(due) => blockers.push(blocker(
+                    BlockerKind::PartialOverdue,
+                    format!("Plan was due {due}: {}", q.title),
+                )),
+                None => blockers.push(blocker(
+                    BlockerKind::PartialOverdue,
+                    format!("Partial answer has no due date: {}", q.title),
+                )),
+            },
+            AnswerState::Yes | AnswerState::Waived => {}
+        }
+    }
+
+    for risk in &service.risks {
+        if risk.status == RiskStatus::Open && risk.score() >= policy.risk_blocker_score {
+            blockers.push(Blocker {
+                kind: BlockerKind::Risk,
+                question: None,
+                risk: Some(risk.id.clone()),
+                message: format!(
+                    "Open risk scores {} (severity {} x likelihood {}), at or above {}: {}",
+                    risk.score(),
+                    risk.severity,
+                    risk.likelihood,
+                    policy.risk_blocker_score,
+                    risk.title
+                ),
+            });
+        }
+    }
+
+    let (ceiling, dependencies, findings) = graph.service_view(service);
+    if let (Some(ceiling), Some(slo)) = (ceiling, service.slo.availability) {
+        if round(ceiling, 4) < round(slo, 4) {
+            blockers.push(Blocker {
+                kind: BlockerKind::Ceiling,
+                question: None,
+                risk: None,
+                message: format!(
+                    "Dependencies cap availability at {ceiling:.4}%, below the {slo}% SLO"
+                ),
+            });
+        }
+    }
+
+    let verdict = if !blockers.is_empty() {
+        Verdict::NoGo
+    } else if partial_required > 0 {
+        Verdict::Conditional
+    } else {
+        Verdict::Go
+    };
+    let categories = handbook
+        .categories
+        .iter()
+        .map(|c| {
+            let counts = per_category.get(c.id.as_str()).copied().unwrap_or_default();
+            CategoryReadiness {
+                category: c.id.clone(),
+                counts,
+                readiness: counts.readiness(),
+            }
+        })
+        .collect();
+    let applicable: std::collections::BTreeSet<&str> =
+        answers.iter().map(|a| a.question.as_str()).collect();
+    let history_answers = service
+        .answers
+        .keys()
+        .filter(|id| !applicable.contains(id.as_str()))
+        .cloned()
+        .collect();
+    let stale =
+        last_review.is_none_or(|r| days_between(r.date, today) > policy.review_max_age_days);
+    let last_decision = last_review.map(|r| r.decision);
+    let assessment = ServiceAssessment {
+        name: service.name.clone(),
+        verdict,
+        readiness: counts.readiness().unwrap_or(1.0),
+        counts,
+        categories,
+        answers,
+        history_answers,
+        blockers,
+        partial_required,
+        ceiling,
+        dependencies,
+        last_review: last_review.map(|r| r.date),
+        last_decision,
+        disagrees: last_decision.is_some_and(|d| Verdict::from_decision(d) != verdict),
+        stale,
+        new_questions,
+        postmortems: handbook
+            .postmortems
+            .iter()
+            .filter(|p| p.services.contains(&service.name))
+            .map(|p| p.id.clone())
+            .collect(),
+    };
+    (assessment, findings)
+}
+
+/// Rounds to `places` decimals, for stable comparisons and output.
+pub fn round(value: f64, places: i32) -> f64 {
+    let factor = 10f64.powi(places);
+    (value * factor).round() / factor
+}

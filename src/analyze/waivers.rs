@@ -1,0 +1,95 @@
+//! The waiver register: every waiver ever written, and where it stands today.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::date::days_between;
+use crate::model::{Handbook, Status, WaiverEvent};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverState {
+    Active,
+    Expiring,
+    Expired,
+    Revoked,
+    Closed,
+}
+
+impl WaiverState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaiverState::Active => "active",
+            WaiverState::Expiring => "expiring",
+            WaiverState::Expired => "expired",
+            WaiverState::Revoked => "revoked",
+            WaiverState::Closed => "closed",
+        }
+    }
+}
+
+/// One row of the register (and of `waivers.json` / `waivers.csv`).
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverRow {
+    pub service: String,
+    pub question: String,
+    pub state: WaiverState,
+    pub reason: String,
+    pub approver: String,
+    pub granted: Date,
+    pub expires: Date,
+    /// Negative once expired.
+    pub days_left: i64,
+    pub ticket: Option<String>,
+    pub history: Vec<WaiverEvent>,
+}
+
+/// The state of a waiver on `today`, given whether its answer is still `waived`.
+pub fn waiver_state(
+    still_waived: bool,
+    revoked: bool,
+    expires: Date,
+    today: Date,
+    expiring_soon_days: i64,
+) -> WaiverState {
+    if revoked {
+        WaiverState::Revoked
+    } else if !still_waived {
+        WaiverState::Closed
+    } else if today > expires {
+        WaiverState::Expired
+    } else if days_between(today, expires) <= expiring_soon_days {
+        WaiverState::Expiring
+    } else {
+        WaiverState::Active
+    }
+}
+
+pub(super) fn register(handbook: &Handbook, today: Date) -> Vec<WaiverRow> {
+    let soon = handbook.config.policy.expiring_soon_days;
+    let mut rows = Vec::new();
+    for service in &handbook.services {
+        for answer in service.answers.values() {
+            let Some(w) = &answer.waiver else { continue };
+            rows.push(WaiverRow {
+                service: service.name.clone(),
+                question: answer.question.clone(),
+                state: waiver_state(
+                    answer.status == Status::Waived,
+                    w.revoked(),
+                    w.expires,
+                    today,
+                    soon,
+                ),
+                reason: w.reason.clone(),
+                approver: w.approver.clone(),
+                granted: w.granted,
+                expires: w.expires,
+                days_left: days_between(today, w.expires),
+                ticket: w.ticket.clone(),
+                history: w.history.clone(),
+            });
+        }
+    }
+    rows
+}

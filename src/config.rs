@@ -1,0 +1,71 @@
+//! `content/orr.yaml`: site settings and the review policy.
+//!
+//! Every key is known: an unknown one is an error, because a typo must never
+//! silently change policy.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The whole of `orr.yaml`, with defaults for what is left out.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_title")]
+    pub title: String,
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default, deserialize_with = "crate::load::yaml::scalar_string")]
+    pub bank_version: Option<String>,
+    #[serde(default)]
+    pub policy: Policy,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// The rules a review applies, in days and scores.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    pub waiver_max_days: i64,
+    pub expiring_soon_days: i64,
+    pub review_max_age_days: i64,
+    pub risk_blocker_score: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            waiver_max_days: 180,
+            expiring_soon_days: 30,
+            review_max_age_days: 365,
+            risk_blocker_score: 15,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: default_title(),
+            base_url: default_base_url(),
+            bank_version: None,
+            policy: Policy::default(),
+            tags: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_title() -> String {
+    "Operational Readiness Handbook".to_string()
+}
+
+fn default_base_url() -> String {
+    "/".to_string()
+}
+
+/// A base URL always ends with exactly one `/`, so links are `base + path`.
+pub fn normalize_base_url(url: &str) -> String {
+    let trimmed = url.trim().trim_end_matches('/');
+    format!("{trimmed}/")
+}

@@ -1,0 +1,295 @@
+//! Diagnostics: every problem found in a handbook, as data.
+//!
+//! A stage never stops at the first mistake: it pushes a [`Diagnostic`] and goes
+//! on, so one run reports everything, rustc-style, with the file, the line, the
+//! column, the offending source line and a hint.
+
+use std::fmt::Write as _;
+
+use crate::source::SourceFile;
+
+/// How bad a problem is: errors stop the build, warnings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located in a file of the handbook.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the handbook root, with `/` separators.
+    pub file: String,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+    /// The text of `line`, for the excerpt under the message.
+    pub source_line: Option<String>,
+    /// How many characters the caret underline covers.
+    pub span_len: usize,
+}
+
+impl Diagnostic {
+    fn new(severity: Severity, file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help: None,
+            source_line: None,
+            span_len: 1,
+        }
+    }
+
+    /// An error about a whole file (no line known).
+    pub fn file_error(file: &str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, message)
+    }
+
+    /// An error at `line:column` of `source`.
+    pub fn error(
+        source: &SourceFile,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Error, &source.path, message).at(source, line, column)
+    }
+
+    /// A warning at `line:column` of `source`.
+    pub fn warning(
+        source: &SourceFile,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, &source.path, message).at(source, line, column)
+    }
+
+    /// An error or warning at a place remembered in the model.
+    pub fn at_place(
+        severity: Severity,
+        place: &crate::source::Place,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut d = Self::new(severity, &place.file, message);
+        d.line = place.line;
+        d.column = place.column;
+        d.source_line = Some(place.text.clone());
+        d.span_len = token_len(&place.text, place.column);
+        d
+    }
+
+    fn at(mut self, source: &SourceFile, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column.max(1);
+        if line > 0 {
+            let text = source.line_text(line).to_string();
+            self.span_len = token_len(&text, self.column);
+            self.source_line = Some(text);
+        }
+        self
+    }
+
+    /// Adds the hint printed under the excerpt.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the width of the caret underline.
+    pub fn span(mut self, len: usize) -> Self {
+        self.span_len = len.max(1);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, the form editors and terminals make clickable.
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.file.clone()
+        } else {
+            format!("{}:{}:{}", self.file, self.line, self.column)
+        }
+    }
+
+    /// The rustc-style text of this diagnostic.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{label}: {}", self.message);
+        let gutter = if self.line > 0 {
+            self.line.to_string().len()
+        } else {
+            1
+        };
+        let pad = " ".repeat(gutter);
+        let _ = writeln!(out, "{pad}--> {}", self.location());
+        if let (Some(text), true) = (&self.source_line, self.line > 0) {
+            let shown = text.replace('\t', " ");
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{} | {}", self.line, shown);
+            let lead = " ".repeat(self.column.saturating_sub(1));
+            let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(self.span_len.max(1)));
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "{pad} = help: {help}");
+        }
+        out
+    }
+}
+
+/// The length of the token starting at `column`: a word, a key, a quoted value.
+fn token_len(line: &str, column: usize) -> usize {
+    let rest: String = line.chars().skip(column.saturating_sub(1)).collect();
+    let len = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',' && *c != '}' && *c != ']')
+        .count();
+    len.max(1)
+}
+
+/// All the problems of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(more);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, line, column, so output is stable whatever the order of discovery.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.sort();
+        self.items
+    }
+
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+        });
+        self.items.dedup();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Every diagnostic, then a summary line.
+    pub fn render(&self) -> String {
+        let mut sorted = self.clone();
+        sorted.sort();
+        let mut out = String::new();
+        for d in &sorted.items {
+            out.push_str(&d.render());
+            out.push('\n');
+        }
+        let (errors, warnings) = (self.error_count(), self.warning_count());
+        if errors > 0 {
+            let _ = writeln!(
+                out,
+                "{} found; nothing was written",
+                plural(errors, "error")
+            );
+        } else if warnings > 0 {
+            let _ = writeln!(out, "{}", plural(warnings, "warning"));
+        }
+        out
+    }
+}
+
+/// "1 error", "3 errors".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The closest candidate to `wrong`, for "did you mean" hints.
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(wrong, candidate);
+        if score >= 0.8 && best.is_none_or(|(b, c)| score > b || (score == b && candidate < c)) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_rustc_style() {
+        let src = SourceFile::new(
+            "content/services/a.yaml",
+            "title: A\nanswers:\n  capacity-x:\n",
+        );
+        let d = Diagnostic::error(&src, 3, 3, "unknown question id `capacity-x`")
+            .help("did you mean `capacity-y`?");
+        assert_eq!(
+            d.render(),
+            "error: unknown question id `capacity-x`\n --> content/services/a.yaml:3:3\n  |\n3 |   capacity-x:\n  |   ^^^^^^^^^^\n  = help: did you mean `capacity-y`?\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            did_you_mean(
+                "capacity-replica-peek",
+                ["capacity-replica-peak", "backups-x"]
+            )
+            .as_deref(),
+            Some("did you mean `capacity-replica-peak`?")
+        );
+        assert_eq!(did_you_mean("zzz", ["capacity-replica-peak"]), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! `orr` compiles an Operational Readiness Review handbook into a static site.
+//!
+//! One straight pipeline: [`load`] reads the files, [`resolve`] checks and
+//! links them into a [`model::Handbook`], [`analyze`] judges every service as
+//! of one day, [`render`] turns all that into the bytes of a site, and
+//! [`output`] writes it atomically (or the preview server keeps it in memory).
+
+pub mod analyze;
+pub mod config;
+pub mod date;
+pub mod diagnostics;
+pub mod init;
+pub mod links;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod resolve;
+pub mod source;

@@ -1,0 +1,324 @@
+//! Stage 1, load: find the handbook's files, read them, split front matter,
+//! parse YAML and Markdown. Nothing is cross-checked yet.
+//!
+//! Discovery goes through the `ignore` crate, so `.gitignore`, `.ignore` and
+//! hidden files are honoured. Files are parsed in parallel; the result is
+//! sorted by path, so the order of discovery never shows in the output.
+
+pub mod frontmatter;
+pub mod markdown;
+pub mod raw;
+pub mod yaml;
+pub mod yaml_locate;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::source::SourceFile;
+use markdown::Section;
+use raw::{BankFront, ChapterFront, ConceptFront, PostmortemFront, ProseFront, ServiceRaw};
+
+/// A Markdown document: its source, its parsed front matter and its sections.
+#[derive(Debug, Clone)]
+pub struct MarkdownDoc<F> {
+    pub source: SourceFile,
+    /// Path under its folder without `.md`: `capacity`, or `guides/runbooks` for nested chapters.
+    pub stem: String,
+    pub front: F,
+    pub sections: Vec<Section>,
+}
+
+/// A YAML document and its source.
+#[derive(Debug, Clone)]
+pub struct YamlDoc<T> {
+    pub source: SourceFile,
+    pub stem: String,
+    pub doc: T,
+}
+
+/// Everything read from a handbook directory.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub config: Config,
+    pub config_source: Option<SourceFile>,
+    pub chapters: Vec<MarkdownDoc<ChapterFront>>,
+    pub banks: Vec<MarkdownDoc<BankFront>>,
+    pub postmortems: Vec<MarkdownDoc<PostmortemFront>>,
+    pub concepts: Vec<MarkdownDoc<ConceptFront>>,
+    pub services: Vec<YamlDoc<ServiceRaw>>,
+    pub service_prose: Vec<MarkdownDoc<ProseFront>>,
+    /// Template overrides: name under `templates/` and source.
+    pub templates: Vec<SourceFile>,
+    /// Static files: path under `assets/` and bytes.
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+/// What a file under `content/` is, from where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Config,
+    Chapter,
+    Bank,
+    Postmortem,
+    Concept,
+    Service,
+    ServiceProse,
+}
+
+enum Parsed {
+    Config(Config, SourceFile),
+    Chapter(MarkdownDoc<ChapterFront>),
+    Bank(MarkdownDoc<BankFront>),
+    Postmortem(MarkdownDoc<PostmortemFront>),
+    Concept(MarkdownDoc<ConceptFront>),
+    Service(YamlDoc<ServiceRaw>),
+    ServiceProse(MarkdownDoc<ProseFront>),
+}
+
+/// Reads the handbook under `root`. Problems are pushed to `diags`; what could be read is returned.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
+    let content = root.join("content");
+    let mut sources = Sources::default();
+    let mut files: Vec<(Kind, String, PathBuf)> = Vec::new();
+    for (rel, abs) in walk(&content, diags, root) {
+        match classify(&rel) {
+            Ok(kind) => files.push((kind, rel, abs)),
+            Err(hint) => diags.push(crate::diagnostics::Diagnostic {
+                severity: crate::diagnostics::Severity::Warning,
+                ..Diagnostic::file_error(&format!("content/{rel}"), format!("ignored: {hint}"))
+            }),
+        }
+    }
+
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(kind, rel, abs)| {
+            let mut local = Vec::new();
+            let parsed = read_source(root, abs, &mut local)
+                .and_then(|source| parse_file(*kind, rel, source, &mut local));
+            (parsed, local)
+        })
+        .collect();
+
+    for (parsed, local) in results {
+        diags.extend(local);
+        match parsed {
+            Some(Parsed::Config(config, source)) => {
+                sources.config = config;
+                sources.config_source = Some(source);
+            }
+            Some(Parsed::Chapter(d)) => sources.chapters.push(d),
+            Some(Parsed::Bank(d)) => sources.banks.push(d),
+            Some(Parsed::Postmortem(d)) => sources.postmortems.push(d),
+            Some(Parsed::Concept(d)) => sources.concepts.push(d),
+            Some(Parsed::Service(d)) => sources.services.push(d),
+            Some(Parsed::ServiceProse(d)) => sources.service_prose.push(d),
+            None => {}
+        }
+    }
+
+    for (rel, abs) in walk(&root.join("templates"), diags, root) {
+        let mut local = Vec::new();
+        if let Some(mut source) = read_source(root, &abs, &mut local) {
+            source.path = format!("templates/{rel}");
+            sources.templates.push(source);
+        }
+        diags.extend(local);
+    }
+    for (rel, abs) in walk(&root.join("assets"), diags, root) {
+        match std::fs::read(&abs) {
+            Ok(bytes) => sources.assets.push((rel, bytes)),
+            Err(e) => diags.push(Diagnostic::file_error(
+                &format!("assets/{rel}"),
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    sources
+}
+
+/// Files under `dir` (relative `/`-separated path, absolute path), sorted; a missing dir is empty.
+fn walk(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                let abs = entry.into_path();
+                if let Ok(rel) = abs.strip_prefix(dir) {
+                    let rel = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    out.push((rel, abs));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let shown = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
+                diags.push(Diagnostic::file_error(&shown, format!("cannot walk: {e}")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn classify(rel: &str) -> Result<Kind, String> {
+    let (dir, name) = rel.split_once('/').unwrap_or(("", rel));
+    let nested = name.contains('/');
+    match (dir, name) {
+        ("", "orr.yaml") => Ok(Kind::Config),
+        ("handbook", n) if n.ends_with(".md") => Ok(Kind::Chapter),
+        ("questions", n) if n.ends_with(".md") && !nested => Ok(Kind::Bank),
+        ("postmortems", n) if n.ends_with(".md") && !nested => Ok(Kind::Postmortem),
+        ("concepts", n) if n.ends_with(".md") && !nested => Ok(Kind::Concept),
+        ("services", n) if n.ends_with(".yaml") && !nested => Ok(Kind::Service),
+        ("services", n) if n.ends_with(".md") && !nested => Ok(Kind::ServiceProse),
+        ("services", n) if n.ends_with(".yml") => Err("service files end in `.yaml`; rename it".to_string()),
+        ("", "orr.yml") => Err("the settings file is `content/orr.yaml`; rename it".to_string()),
+        _ => Err("not part of the handbook format (handbook/, questions/, postmortems/, services/, concepts/, orr.yaml)".to_string()),
+    }
+}
+
+fn read_source(root: &Path, abs: &Path, diags: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let shown = abs
+        .strip_prefix(root)
+        .unwrap_or(abs)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    match std::fs::read(abs) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.remove(0);
+                }
+                Some(SourceFile::new(shown, text))
+            }
+            Err(_) => {
+                diags.push(
+                    Diagnostic::file_error(&shown, "not valid UTF-8 text")
+                        .help("save the file as UTF-8"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::file_error(&shown, format!("cannot read: {e}")));
+            None
+        }
+    }
+}
+
+fn stem_of(rel: &str) -> String {
+    let without_dir = rel.split_once('/').map_or(rel, |(_, n)| n);
+    without_dir
+        .rsplit_once('.')
+        .map_or(without_dir, |(s, _)| s)
+        .to_string()
+}
+
+fn parse_file(
+    kind: Kind,
+    rel: &str,
+    source: SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Parsed> {
+    let stem = stem_of(rel);
+    match kind {
+        Kind::Config => {
+            let parsed = yaml::parse::<Config>(&source, &source.text, 1);
+            match parsed {
+                Ok(config) => Some(Parsed::Config(config, source)),
+                Err(d) => {
+                    diags.push(d);
+                    Some(Parsed::Config(Config::default(), source))
+                }
+            }
+        }
+        Kind::Service => match yaml::parse::<ServiceRaw>(&source, &source.text, 1) {
+            Ok(doc) => Some(Parsed::Service(YamlDoc { source, stem, doc })),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+        Kind::Chapter => markdown_doc(source, stem, false, diags).map(Parsed::Chapter),
+        Kind::Bank => markdown_doc(source, stem, true, diags).map(Parsed::Bank),
+        Kind::Postmortem => markdown_doc(source, stem, true, diags).map(Parsed::Postmortem),
+        Kind::Concept => markdown_doc(source, stem, false, diags).map(Parsed::Concept),
+        Kind::ServiceProse => markdown_doc(source, stem, false, diags).map(Parsed::ServiceProse),
+    }
+}
+
+fn markdown_doc<F: DeserializeOwned>(
+    source: SourceFile,
+    stem: String,
+    split_h2: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<MarkdownDoc<F>> {
+    let split = match frontmatter::split(&source.text) {
+        Ok(split) => split,
+        Err(line) => {
+            diags.push(
+                Diagnostic::error(&source, line, 1, "front matter is not closed")
+                    .help("end the YAML block with a line holding only `---`"),
+            );
+            return None;
+        }
+    };
+    let front_text = split.front.unwrap_or("");
+    let front = match yaml::parse::<F>(&source, front_text, split.front_line.max(1)) {
+        Ok(front) => front,
+        Err(mut d) => {
+            if split.front.is_none() {
+                d = Diagnostic::error(
+                    &source,
+                    1,
+                    1,
+                    format!("front matter is missing: {}", d.message),
+                )
+                .help("start the file with a `---` block holding at least `title:`");
+            }
+            diags.push(d);
+            return None;
+        }
+    };
+    let sections = markdown::sections(split.body, split.body_offset, split_h2);
+    Some(MarkdownDoc {
+        source,
+        stem,
+        front,
+        sections,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_folder() {
+        assert_eq!(classify("orr.yaml"), Ok(Kind::Config));
+        assert_eq!(classify("handbook/guides/a.md"), Ok(Kind::Chapter));
+        assert_eq!(classify("questions/capacity.md"), Ok(Kind::Bank));
+        assert_eq!(classify("services/checkout.yaml"), Ok(Kind::Service));
+        assert_eq!(classify("services/checkout.md"), Ok(Kind::ServiceProse));
+        assert!(classify("services/checkout.yml").is_err());
+        assert!(classify("questions/nested/a.md").is_err());
+        assert_eq!(stem_of("handbook/guides/a.md"), "guides/a");
+    }
+}

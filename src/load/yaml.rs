@@ -1,0 +1,113 @@
+//! YAML into typed documents, with serde's errors turned into located diagnostics.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::source::SourceFile;
+
+/// Deserializes `yaml`, which starts at 1-based line `first_line` of `source`.
+pub fn parse<T: DeserializeOwned>(
+    source: &SourceFile,
+    yaml: &str,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    let doc = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_yaml::from_str(doc).map_err(|err| {
+        let (line, column) = err
+            .location()
+            .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
+        let message = strip_position(&err.to_string());
+        let help = hint_for(&message);
+        let mut d = Diagnostic::error(source, line, column, message);
+        if let Some(help) = help {
+            d = d.help(help);
+        }
+        d
+    })
+}
+
+/// serde_yaml appends " at line N column M"; the diagnostic shows that itself.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// For "unknown field `x`, expected one of `a`, `b`": the closest valid name and the list.
+fn hint_for(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (wrong, expected) = rest.split_once('`')?;
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let list = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match did_you_mean(wrong, names.iter().copied()) {
+        Some(mean) => Some(format!("{mean} valid keys here: {list}")),
+        None if !names.is_empty() => Some(format!("valid keys here: {list}")),
+        None => Some("this key is not part of the format (SPEC sections 2-6)".to_string()),
+    }
+}
+
+/// Accepts a string or a number as text: `bank_version: 2026.11` means "2026.11".
+pub fn scalar_string<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        Text(String),
+        Int(i64),
+        Float(f64),
+    }
+    Ok(
+        Option::<Scalar>::deserialize(deserializer)?.map(|s| match s {
+            Scalar::Text(t) => t,
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+        }),
+    )
+}
+
+/// Treats an explicit `null` (a key with nothing under it) as the default value.
+pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        title: String,
+        order: Option<i64>,
+    }
+
+    #[test]
+    fn unknown_keys_are_located_with_a_hint() {
+        let src = SourceFile::new("x.md", "---\ntitle: A\nordr: 3\n---\n");
+        let err = parse::<Doc>(&src, "title: A\nordr: 3\n", 2).unwrap_err();
+        assert_eq!(err.line, 3);
+        assert_eq!(err.column, 1);
+        assert_eq!(
+            err.message,
+            "unknown field `ordr`, expected `title` or `order`"
+        );
+        assert_eq!(
+            err.help.as_deref(),
+            Some("did you mean `order`? valid keys here: `title`, `order`")
+        );
+    }
+}

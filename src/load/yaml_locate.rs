@@ -1,0 +1,258 @@
+//! Finding where a key or list item sits in a YAML file.
+//!
+//! serde gives positions for syntax and type errors only; the checks that come
+//! after (an unknown question id, a waiver that is too long) need the line of
+//! the key they are about. This walks the block structure by indentation,
+//! which is enough for the hand-written files of a handbook, and falls back to
+//! the nearest enclosing key it did find.
+
+/// One step of a path into a YAML document.
+#[derive(Debug, Clone, Copy)]
+pub enum Seg<'a> {
+    /// A mapping key.
+    Key(&'a str),
+    /// The n-th item (0-based) of a block sequence.
+    Item(usize),
+}
+
+/// 1-based line and column of the deepest element of `path` that could be found.
+pub fn locate(text: &str, path: &[Seg]) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    // Search window: [start, end) lines, with the minimum indentation of children.
+    let (mut start, mut end) = (0usize, lines.len());
+    let mut found = (1usize, 1usize);
+    let mut parent_indent: isize = -1;
+    for seg in path {
+        let hit = match seg {
+            Seg::Key(key) => find_key(&lines, start, end, parent_indent, key),
+            Seg::Item(n) => find_item(&lines, start, end, parent_indent, *n),
+        };
+        match hit {
+            Some((line, col, indent)) => {
+                found = (line + 1, col + 1);
+                let is_key = matches!(seg, Seg::Key(_));
+                let block_end = block_end(&lines, line + 1, end, indent, is_key);
+                // A key's children start on its own line for `- item` and flow forms.
+                start = if matches!(seg, Seg::Item(_)) {
+                    line
+                } else {
+                    line + 1
+                };
+                end = block_end;
+                parent_indent = indent as isize;
+            }
+            None => {
+                // Flow mapping on the found line, such as `{date: ..., event: ...}`.
+                if let Seg::Key(key) = seg {
+                    if let Some(idx) = found
+                        .0
+                        .checked_sub(1)
+                        .and_then(|l| lines.get(l))
+                        .and_then(|l| l.find(&format!("{key}:")))
+                    {
+                        found.1 = lines[found.0 - 1][..idx].chars().count() + 1;
+                    }
+                }
+                break;
+            }
+        }
+    }
+    found
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+fn is_content(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+/// The first line after `from` whose indentation is <= `indent` (the end of a block).
+/// A key's sequence may sit at the key's own indentation (`deps:` then `- a`).
+fn block_end(lines: &[&str], from: usize, end: usize, indent: usize, is_key: bool) -> usize {
+    (from..end)
+        .find(|&i| {
+            let line = lines[i];
+            let same_level_item =
+                is_key && indent_of(line) == indent && line.trim_start().starts_with('-');
+            is_content(line) && indent_of(line) <= indent && !same_level_item
+        })
+        .unwrap_or(end)
+}
+
+fn key_at(line: &str, key: &str) -> Option<usize> {
+    let body = line.trim_start_matches(' ');
+    let offset = line.len() - body.len();
+    let (body, offset) = match body.strip_prefix("- ") {
+        Some(rest) => (
+            rest.trim_start(),
+            offset + 2 + (rest.len() - rest.trim_start().len()),
+        ),
+        None => (body, offset),
+    };
+    let unquoted = body
+        .strip_prefix('"')
+        .and_then(|b| b.strip_prefix(key))
+        .and_then(|b| b.strip_prefix('"'));
+    let rest = unquoted.or_else(|| body.strip_prefix(key))?;
+    if rest.starts_with(':') {
+        Some(offset)
+    } else {
+        None
+    }
+}
+
+fn find_key(
+    lines: &[&str],
+    start: usize,
+    end: usize,
+    parent: isize,
+    key: &str,
+) -> Option<(usize, usize, usize)> {
+    let mut child_indent: Option<usize> = None;
+    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+        if !is_content(line) {
+            continue;
+        }
+        let indent = indent_of(line);
+        let item_indent = if line.trim_start().starts_with("- ") {
+            indent + 2
+        } else {
+            indent
+        };
+        if (item_indent as isize) <= parent {
+            continue;
+        }
+        let level = *child_indent.get_or_insert(item_indent);
+        if item_indent != level {
+            continue;
+        }
+        if let Some(col) = key_at(line, key) {
+            return Some((i, col, item_indent));
+        }
+    }
+    None
+}
+
+fn find_item(
+    lines: &[&str],
+    start: usize,
+    end: usize,
+    parent: isize,
+    n: usize,
+) -> Option<(usize, usize, usize)> {
+    let mut seen = 0;
+    let mut item_indent: Option<usize> = None;
+    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+        let trimmed = line.trim_start();
+        if !is_content(line) || !(trimmed.starts_with("- ") || trimmed == "-") {
+            continue;
+        }
+        let indent = indent_of(line);
+        if (indent as isize) < parent {
+            continue;
+        }
+        if *item_indent.get_or_insert(indent) != indent {
+            continue;
+        }
+        if seen == n {
+            // Children of the item sit two columns to the right of the dash.
+            return Some((i, indent + 2, indent + 1));
+        }
+        seen += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "title: A\nanswers:\n  cap-a:\n    status: yes\n  cap-b:\n    status: waived\n    waiver:\n      expires: 2026-01-01\n      history:\n        - {date: 2026-01-01, event: granted}\ndependencies:\n  - service: db\n    hard: true\n  - external: stripe\n    timeout_ms: 5\n";
+
+    #[test]
+    fn finds_nested_keys() {
+        assert_eq!(
+            locate(DOC, &[Seg::Key("answers"), Seg::Key("cap-b")]),
+            (5, 3)
+        );
+        assert_eq!(
+            locate(
+                DOC,
+                &[Seg::Key("answers"), Seg::Key("cap-b"), Seg::Key("status")]
+            ),
+            (6, 5)
+        );
+        assert_eq!(
+            locate(
+                DOC,
+                &[
+                    Seg::Key("answers"),
+                    Seg::Key("cap-b"),
+                    Seg::Key("waiver"),
+                    Seg::Key("expires")
+                ]
+            ),
+            (8, 7)
+        );
+    }
+
+    #[test]
+    fn finds_sequence_items_and_their_keys() {
+        assert_eq!(
+            locate(DOC, &[Seg::Key("dependencies"), Seg::Item(1)]),
+            (14, 5)
+        );
+        assert_eq!(
+            locate(
+                DOC,
+                &[
+                    Seg::Key("dependencies"),
+                    Seg::Item(1),
+                    Seg::Key("timeout_ms")
+                ]
+            ),
+            (15, 5)
+        );
+        assert_eq!(
+            locate(
+                DOC,
+                &[Seg::Key("dependencies"), Seg::Item(0), Seg::Key("service")]
+            ),
+            (12, 5)
+        );
+    }
+
+    #[test]
+    fn finds_keys_in_flow_mappings() {
+        let path = [
+            Seg::Key("answers"),
+            Seg::Key("cap-b"),
+            Seg::Key("waiver"),
+            Seg::Key("history"),
+            Seg::Item(0),
+            Seg::Key("event"),
+        ];
+        assert_eq!(locate(DOC, &path), (10, 30));
+    }
+
+    #[test]
+    fn finds_items_at_the_keys_indentation() {
+        let doc = "deps:\n- service: a\n- service: b\n  hard: true\nrisks: []\n";
+        assert_eq!(
+            locate(doc, &[Seg::Key("deps"), Seg::Item(1), Seg::Key("hard")]),
+            (4, 3)
+        );
+    }
+
+    #[test]
+    fn falls_back_to_the_deepest_found() {
+        assert_eq!(
+            locate(DOC, &[Seg::Key("answers"), Seg::Key("nope")]),
+            (2, 1)
+        );
+        assert_eq!(locate(DOC, &[Seg::Key("nope")]), (1, 1));
+    }
+}

@@ -1,0 +1,245 @@
+//! The `orr` command line: init, new, build, check (and serve).
+//!
+//! Exit status: 0 done (warnings printed), 1 the content has errors, 2 the
+//! command itself failed.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use orr::diagnostics::{plural, Diagnostics};
+use orr::pipeline::{default_out, Engine, Options};
+
+#[derive(Parser)]
+#[command(
+    name = "orr",
+    version,
+    about = "Compile an Operational Readiness Review handbook into a static site"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct Common {
+    /// The handbook directory (holding content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Judge the handbook as of this day (YYYY-MM-DD); default: SOURCE_DATE_EPOCH, else today in UTC.
+    #[arg(long)]
+    today: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load, check and render the handbook into --out.
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output directory (default: site/ under the root).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Link prefix, overriding base_url of content/orr.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Run every check of build and write nothing: the gate for a handbook's CI.
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Start a new handbook with a working example.
+    Init {
+        /// Where to create it (default: the current directory).
+        dir: Option<PathBuf>,
+    },
+    /// Write a skeleton file.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Write content/services/NAME.yaml listing every question that applies, unanswered.
+    Service {
+        name: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Tags of the service (comma separated), which decide the questions that apply.
+        #[arg(long, value_delimiter = ',')]
+        tags: Vec<String>,
+        #[arg(long)]
+        today: Option<String>,
+    },
+}
+
+/// A failure of the command itself (exit status 2).
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            common,
+            out,
+            base_url,
+        } => build(&common, out, base_url),
+        Command::Check { common } => check(&common),
+        Command::Init { dir } => orr::init::init(&dir.unwrap_or_else(|| PathBuf::from(".")))
+            .map(|msg| {
+                println!("{msg}");
+                ExitCode::SUCCESS
+            })
+            .map_err(Fatal),
+        Command::New {
+            what:
+                NewCommand::Service {
+                    name,
+                    root,
+                    tags,
+                    today,
+                },
+        } => new_service(&root, &name, &tags, today.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Fatal(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn options(common: &Common, base_url: Option<String>) -> Result<Options, Fatal> {
+    if !common.root.is_dir() {
+        return Err(Fatal(format!(
+            "cannot read the handbook root `{}`: not a directory",
+            common.root.display()
+        )));
+    }
+    if !common.root.join("content").is_dir() {
+        return Err(Fatal(format!(
+            "`{}` has no content/ directory: run `orr init` to start a handbook, or pass --root",
+            common.root.display()
+        )));
+    }
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let today =
+        orr::date::resolve_today(common.today.as_deref(), epoch.as_deref()).map_err(Fatal)?;
+    Ok(Options {
+        root: common.root.clone(),
+        today,
+        base_url,
+    })
+}
+
+fn report(diags: &Diagnostics) {
+    if !diags.is_empty() {
+        eprint!("{}", diags.render());
+    }
+}
+
+fn build(
+    common: &Common,
+    out: Option<PathBuf>,
+    base_url: Option<String>,
+) -> Result<ExitCode, Fatal> {
+    let options = options(common, base_url)?;
+    let out = out.unwrap_or_else(|| default_out(&options.root));
+    guard_out(&options.root, &out)?;
+    let started = Instant::now();
+    let engine = Engine::new();
+    match engine.build(&options) {
+        Ok((site, warnings)) => {
+            report(&warnings);
+            orr::output::write_site(&site, &out)
+                .map_err(|e| Fatal(format!("cannot write `{}`: {e}", out.display())))?;
+            let pages = site.keys().filter(|k| k.ends_with(".html")).count();
+            println!(
+                "built {} ({} files) into {} in {} ms, as of {}",
+                plural(pages, "page"),
+                site.len(),
+                out.display(),
+                started.elapsed().as_millis(),
+                options.today
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(diags) => {
+            report(&diags);
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// The output directory is replaced whole: it must never be the handbook or hold it.
+fn guard_out(root: &Path, out: &Path) -> Result<(), Fatal> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root, out_abs) = (abs(root), abs(out));
+    let normal = |p: PathBuf| p.components().collect::<PathBuf>();
+    let (root, out_abs) = (normal(root), normal(out_abs));
+    let protected = ["content", "templates", "assets"]
+        .iter()
+        .any(|d| out_abs.starts_with(root.join(d)));
+    if root.starts_with(&out_abs) || protected {
+        return Err(Fatal(format!(
+            "refusing to write the site to `{}`: it would replace the handbook's own files",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+fn check(common: &Common) -> Result<ExitCode, Fatal> {
+    let options = options(common, None)?;
+    let checked = Engine::new().check(&options);
+    report(&checked.diagnostics);
+    if checked.diagnostics.has_errors() {
+        return Ok(ExitCode::from(1));
+    }
+    let verdicts = |v: &str| {
+        checked
+            .assessment
+            .services
+            .iter()
+            .filter(|s| s.verdict.as_str() == v)
+            .count()
+    };
+    println!(
+        "ok: {}, {}, {} ({} go, {} conditional, {} no-go) as of {}",
+        plural(checked.handbook.questions.len(), "question"),
+        plural(checked.handbook.categories.len(), "category").replace("categorys", "categories"),
+        plural(checked.handbook.services.len(), "service"),
+        verdicts("go"),
+        verdicts("conditional"),
+        verdicts("no-go"),
+        options.today
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new_service(
+    root: &Path,
+    name: &str,
+    tags: &[String],
+    today: Option<&str>,
+) -> Result<ExitCode, Fatal> {
+    let common = Common {
+        root: root.to_path_buf(),
+        today: today.map(str::to_string),
+    };
+    let options = options(&common, None)?;
+    let checked = Engine::new().check(&options);
+    match orr::init::new_service(&checked.handbook, &options.root, name, tags, options.today) {
+        Ok(path) => {
+            println!("wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(message) => Err(Fatal(message)),
+    }
+}

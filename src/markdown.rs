@@ -1,0 +1,276 @@
+//! Markdown to HTML: relative links rewritten, bad links reported, raw HTML
+//! escaped, fenced code highlighted at build time with syntect.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use syntect::highlighting::ThemeSet;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::links::{self, LinkTargets, Resolved};
+use crate::load::markdown::SpannedEvent;
+use crate::source::SourceFile;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Code highlighting, loaded once per process and shared by every page.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Highlighter {
+    pub fn new() -> Self {
+        Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+        }
+    }
+
+    /// `code` as classed HTML spans, or `None` when the language is unknown.
+    pub fn highlight(&self, code: &str, lang: &str) -> Option<String> {
+        let syntax = self.syntaxes.find_syntax_by_token(lang)?;
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
+        }
+        Some(generator.finalize())
+    }
+
+    /// The stylesheet for highlighted code: a light theme, and a dark one for dark mode.
+    pub fn css() -> String {
+        let themes = ThemeSet::load_defaults();
+        let light = themes
+            .themes
+            .get("InspiredGitHub")
+            .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .unwrap_or_default();
+        let dark = themes
+            .themes
+            .get("base16-ocean.dark")
+            .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .unwrap_or_default();
+        format!("/* Generated from syntect's InspiredGitHub and base16-ocean.dark themes. */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    }
+}
+
+/// What rendering needs besides the events.
+pub struct Renderer<'a> {
+    pub links: &'a LinkTargets,
+    pub base_url: &'a str,
+    pub highlighter: &'a Highlighter,
+}
+
+impl Renderer<'_> {
+    /// Renders `events` from `source` (a file under `content/`); link problems are pushed to `diags`.
+    pub fn render(
+        &self,
+        source: &SourceFile,
+        events: &[SpannedEvent],
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
+        let from = source.path.strip_prefix("content/").unwrap_or(&source.path);
+        let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+        let mut code: Option<(String, String)> = None;
+        for (event, range) in events {
+            if let Some((lang, text)) = code.as_mut() {
+                match event {
+                    Event::Text(t) => text.push_str(t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        out.push(Event::Html(CowStr::from(self.code_block(lang, text))));
+                        code = None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(info) => {
+                            info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                        }
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest = self.rewrite(source, from, dest_url, range.start, diags);
+                    out.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest = self.rewrite(source, from, dest_url, range.start, diags);
+                    out.push(Event::Start(Tag::Image {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                // Raw HTML is shown as text: user content never becomes markup.
+                Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html.clone())),
+                other => out.push(other.clone()),
+            }
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        html
+    }
+
+    fn code_block(&self, lang: &str, text: &str) -> String {
+        let class = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"language-{}\"", escape_attr(lang))
+        };
+        let body = (!lang.is_empty())
+            .then(|| self.highlighter.highlight(text, lang))
+            .flatten()
+            .unwrap_or_else(|| escape_html(text));
+        format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
+    }
+
+    fn rewrite(
+        &self,
+        source: &SourceFile,
+        from: &str,
+        dest: &CowStr<'static>,
+        offset: usize,
+        diags: &mut Vec<Diagnostic>,
+    ) -> CowStr<'static> {
+        let (line, column) = source.line_col(offset);
+        if let Some(message) = links::refusal(dest) {
+            diags.push(Diagnostic::error(source, line, column, message).help(links::LINK_HELP));
+            return CowStr::from("#");
+        }
+        match self.links.resolve(from, dest) {
+            Resolved::Page(path) => CowStr::from(format!("{}{}", self.base_url, path)),
+            Resolved::Untouched => {
+                if let Some(site_path) = dest.strip_prefix('/') {
+                    CowStr::from(format!("{}{}", self.base_url, site_path))
+                } else {
+                    dest.clone()
+                }
+            }
+            Resolved::Missing(target) => {
+                let mut d = Diagnostic::error(
+                    source,
+                    line,
+                    column,
+                    format!("link to `{dest}`: there is no file `content/{target}`"),
+                );
+                d = match did_you_mean(&target, self.links.known_paths()) {
+                    Some(mean) => d.help(mean),
+                    None => d.help("relative links point at files of content/, e.g. `../questions/capacity.md`"),
+                };
+                diags.push(d);
+                CowStr::from("#")
+            }
+        }
+    }
+}
+
+/// Escapes text for HTML element content.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for an attribute value in double quotes.
+pub fn escape_attr(text: &str) -> String {
+    escape_html(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::markdown::sections;
+
+    fn render(md: &str) -> (String, Vec<Diagnostic>) {
+        let source = SourceFile::new("content/handbook/a.md", md);
+        let mut targets = LinkTargets::default();
+        targets.insert("questions/capacity.md", "questions/capacity/");
+        let highlighter = Highlighter::new();
+        let renderer = Renderer {
+            links: &targets,
+            base_url: "/base/",
+            highlighter: &highlighter,
+        };
+        let s = sections(md, 0, false);
+        let mut diags = Vec::new();
+        let html = renderer.render(&source, &s[0].events, &mut diags);
+        (html, diags)
+    }
+
+    #[test]
+    fn rewrites_links_to_source_files() {
+        let (html, diags) = render(
+            "See [capacity](../questions/capacity.md#cap-a) and [web](https://x.example).\n",
+        );
+        assert!(diags.is_empty());
+        assert!(
+            html.contains("href=\"/base/questions/capacity/#cap-a\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"https://x.example\""));
+    }
+
+    #[test]
+    fn reports_missing_files_and_bad_schemes_with_lines() {
+        let (html, diags) =
+            render("Intro\n\n[a](../questions/capacty.md)\n[b](javascript:alert(1))\n");
+        assert_eq!(diags.len(), 2);
+        assert_eq!((diags[0].line, diags[0].column), (3, 1));
+        assert_eq!(
+            diags[0].message,
+            "link to `../questions/capacty.md`: there is no file `content/questions/capacty.md`"
+        );
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("did you mean `questions/capacity.md`?")
+        );
+        assert_eq!(diags[1].line, 4);
+        assert!(!html.contains("javascript"));
+    }
+
+    #[test]
+    fn escapes_raw_html_and_highlights_code() {
+        let (html, _) = render("<script>alert(1)</script>\n\n```yaml\nkey: value\n```\n");
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(html.contains("hl-"), "{html}");
+    }
+}

@@ -1,0 +1,304 @@
+//! The resolved handbook: typed, every id checked and cross-linked.
+//!
+//! Built by `resolve` from the loaded sources; read by `analyze` and `render`.
+//! Collections are sorted Vecs, so everything that iterates them is
+//! deterministic.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::source::Place;
+
+/// The whole handbook.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Handbook {
+    pub config: Config,
+    /// Ends with `/`.
+    pub base_url: String,
+    /// Sorted by weight, then path.
+    pub chapters: Vec<Chapter>,
+    /// Sorted by order, then id.
+    pub categories: Vec<Category>,
+    /// In category order, then in the order written (postmortem questions after the bank's own, by date).
+    pub questions: Vec<Question>,
+    /// Newest first.
+    pub postmortems: Vec<Postmortem>,
+    /// Sorted by name.
+    pub services: Vec<Service>,
+    /// Sorted by group, then id.
+    pub concepts: Vec<Concept>,
+    #[serde(skip)]
+    pub question_index: BTreeMap<String, usize>,
+}
+
+impl Handbook {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.question_index.get(id).map(|&i| &self.questions[i])
+    }
+
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.services[i])
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// A page of the site, as a link: `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Chapter {
+    /// Path under `handbook/` without `.md`.
+    pub slug: String,
+    pub title: String,
+    pub weight: i64,
+    pub html: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    pub id: String,
+    pub title: String,
+    pub order: i64,
+    pub asks: String,
+    pub intro_html: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Required,
+    Recommended,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub id: String,
+    pub category: String,
+    pub title: String,
+    pub level: Level,
+    pub applies: Vec<String>,
+    pub concepts: Vec<String>,
+    pub since: Option<Date>,
+    pub retired: Option<Date>,
+    /// The postmortem that added it.
+    pub origin: Option<String>,
+    pub guidance_html: String,
+    pub place: Place,
+}
+
+impl Question {
+    /// Not retired (as of `today`), and `applies` is empty or shares a tag with `tags`.
+    pub fn applies_to(&self, tags: &[String], today: Date) -> bool {
+        let live = self.retired.is_none_or(|r| r > today);
+        live && (self.applies.is_empty() || self.applies.iter().any(|t| tags.contains(t)))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Postmortem {
+    pub id: String,
+    pub title: String,
+    pub date: Date,
+    pub severity: String,
+    pub services: Vec<String>,
+    /// The prose, without the sections that add questions.
+    pub html: String,
+    /// Ids of the questions it added.
+    pub questions: Vec<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Concept {
+    pub id: String,
+    pub title: String,
+    pub group: String,
+    pub links: Vec<ConceptLink>,
+    pub html: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConceptLink {
+    pub to: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub name: String,
+    pub title: String,
+    pub owner: String,
+    pub tier: u8,
+    pub tags: Vec<String>,
+    pub summary: String,
+    pub slo: Slo,
+    pub oncall: Option<Oncall>,
+    pub dependencies: Vec<Dependency>,
+    /// Keyed by question id.
+    pub answers: BTreeMap<String, Answer>,
+    pub risks: Vec<Risk>,
+    /// Oldest first.
+    pub reviews: Vec<Review>,
+    pub prose_html: Option<String>,
+    pub source: String,
+}
+
+impl Service {
+    pub fn last_review(&self) -> Option<&Review> {
+        self.reviews.last()
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Slo {
+    pub availability: Option<f64>,
+    pub latency_p99_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Oncall {
+    pub rotation: Option<String>,
+    pub members: Option<u32>,
+    pub escalation: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "name")]
+pub enum Target {
+    Service(String),
+    External(String),
+}
+
+impl Target {
+    pub fn name(&self) -> &str {
+        match self {
+            Target::Service(n) | Target::External(n) => n,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dependency {
+    pub target: Target,
+    /// Percent; for handbook services this is filled from their SLO by `analyze`, not here.
+    pub availability: Option<f64>,
+    pub hard: bool,
+    pub timeout_ms: Option<u64>,
+    pub retries: Option<u32>,
+    pub circuit_breaker: bool,
+    pub fallback: Option<String>,
+    pub place: Place,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Yes,
+    Partial,
+    No,
+    Waived,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub question: String,
+    pub status: Status,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub plan: Option<String>,
+    pub due: Option<Date>,
+    pub waiver: Option<Waiver>,
+    pub place: Place,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiver {
+    pub reason: String,
+    pub approver: String,
+    pub granted: Date,
+    pub expires: Date,
+    pub ticket: Option<String>,
+    pub history: Vec<WaiverEvent>,
+}
+
+impl Waiver {
+    pub fn revoked(&self) -> bool {
+        self.history
+            .iter()
+            .any(|e| e.event == WaiverEventKind::Revoked)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverEventKind {
+    Granted,
+    Renewed,
+    Amended,
+    Revoked,
+    Expired,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverEvent {
+    pub date: Date,
+    pub event: WaiverEventKind,
+    pub by: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RiskStatus {
+    Open,
+    Mitigated,
+    Accepted,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    pub id: String,
+    pub title: String,
+    pub impact: Option<String>,
+    pub severity: u8,
+    pub likelihood: u8,
+    pub status: RiskStatus,
+    pub mitigations: Vec<String>,
+}
+
+impl Risk {
+    pub fn score(&self) -> u32 {
+        u32::from(self.severity) * u32::from(self.likelihood)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    Go,
+    NoGo,
+    Conditional,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub date: Date,
+    pub reviewer: String,
+    pub decision: Decision,
+    pub notes: Option<String>,
+    pub findings: Vec<String>,
+}

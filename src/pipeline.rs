@@ -1,0 +1,93 @@
+//! The stages wired together: what `build`, `check` and `serve` share.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::analyze::{analyze, Assessment};
+use crate::diagnostics::Diagnostics;
+use crate::markdown::Highlighter;
+use crate::model::Handbook;
+use crate::render::{render, Site};
+
+/// What one run is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub today: Date,
+    /// Overrides `base_url` of `orr.yaml`.
+    pub base_url: Option<String>,
+}
+
+/// What lives as long as the process: the expensive, content-independent parts.
+pub struct Engine {
+    pub highlighter: Highlighter,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A handbook read, checked and judged, with every diagnostic found.
+pub struct Checked {
+    pub handbook: Handbook,
+    pub assessment: Assessment,
+    pub templates: Vec<crate::source::SourceFile>,
+    pub assets: Vec<(String, Vec<u8>)>,
+    pub diagnostics: Diagnostics,
+}
+
+impl Engine {
+    pub fn new() -> Self {
+        Engine {
+            highlighter: Highlighter::new(),
+        }
+    }
+
+    /// load, resolve, analyze: everything `orr check` does.
+    pub fn check(&self, options: &Options) -> Checked {
+        let mut diagnostics = Diagnostics::new();
+        let sources = crate::load::load(&options.root, &mut diagnostics);
+        let handbook = crate::resolve::resolve(
+            &sources,
+            options.base_url.as_deref(),
+            &self.highlighter,
+            &mut diagnostics,
+        );
+        let assessment = analyze(&handbook, options.today);
+        diagnostics.extend(assessment.findings.iter().cloned());
+        Checked {
+            handbook,
+            assessment,
+            templates: sources.templates,
+            assets: sources.assets,
+            diagnostics,
+        }
+    }
+
+    /// The whole pipeline into memory. `Err` holds the diagnostics when there are errors.
+    pub fn build(&self, options: &Options) -> Result<(Site, Diagnostics), Diagnostics> {
+        let checked = self.check(options);
+        let mut diagnostics = checked.diagnostics;
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        match render(
+            &checked.handbook,
+            &checked.assessment,
+            &checked.templates,
+            &checked.assets,
+            &mut diagnostics,
+        ) {
+            Some(site) if !diagnostics.has_errors() => Ok((site, diagnostics)),
+            _ => Err(diagnostics),
+        }
+    }
+}
+
+/// The default output directory of a handbook.
+pub fn default_out(root: &Path) -> PathBuf {
+    root.join("site")
+}

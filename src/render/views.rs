@@ -1,0 +1,160 @@
+//! The data each template sees: model and assessment flattened into JSON
+//! values with URLs and display figures worked out, so templates stay simple.
+
+use serde_json::{json, Value};
+
+use crate::analyze::{round, AnswerState, Assessment, ServiceAssessment};
+use crate::model::{Handbook, Question, Risk, RiskStatus, Service};
+
+/// What every page sees as `site`.
+pub fn site(h: &Handbook, a: &Assessment) -> Value {
+    let nav = [
+        ("Dashboard", ""),
+        ("Handbook", "handbook/"),
+        ("Checklist", "questions/"),
+        ("Services", "services/"),
+        ("Waivers", "waivers/"),
+        ("Risks", "risks/"),
+        ("Dependencies", "dependencies/"),
+        ("Concepts", "concepts/"),
+        ("Postmortems", "postmortems/"),
+        ("Changelog", "changelog/"),
+    ];
+    json!({
+        "title": h.config.title,
+        "base_url": h.base_url,
+        "bank_version": h.config.bank_version,
+        "today": a.today.to_string(),
+        "nav": nav.iter().map(|(label, path)| json!({"label": label, "url": h.url(path), "path": path})).collect::<Vec<_>>(),
+        "service_count": h.services.len(),
+        "question_count": h.questions.len(),
+        "policy": h.config.policy,
+    })
+}
+
+pub fn pct(value: f64) -> i64 {
+    (value * 100.0).round() as i64
+}
+
+pub fn service_url(h: &Handbook, name: &str) -> String {
+    h.url(&format!("services/{name}/"))
+}
+
+pub fn question_url(h: &Handbook, q: &Question) -> String {
+    h.url(&format!("questions/{}/{}/", q.category, q.id))
+}
+
+pub fn state_label(state: AnswerState) -> &'static str {
+    match state {
+        AnswerState::Yes => "yes",
+        AnswerState::Partial => "partial",
+        AnswerState::No => "no",
+        AnswerState::Waived => "waived",
+        AnswerState::Expired => "expired",
+        AnswerState::Unanswered => "unanswered",
+    }
+}
+
+/// A service in lists and tables.
+pub fn service_row(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> Value {
+    json!({
+        "name": s.name,
+        "title": s.title,
+        "owner": s.owner,
+        "tier": s.tier,
+        "summary": s.summary,
+        "url": service_url(h, &s.name),
+        "verdict": sa.verdict.as_str(),
+        "readiness_pct": pct(sa.readiness),
+        "counts": sa.counts,
+        "applicable": sa.counts.total(),
+        "blockers": sa.blockers.len(),
+        "stale": sa.stale,
+        "last_review": sa.last_review.map(|d| d.to_string()),
+        "last_decision": sa.last_decision,
+        "disagrees": sa.disagrees,
+        "slo": s.slo.availability,
+        "ceiling": sa.ceiling.map(|c| format!("{:.4}", round(c, 4))),
+        "ceiling_below_slo": sa.blockers.iter().any(|b| b.kind == crate::analyze::BlockerKind::Ceiling),
+    })
+}
+
+/// A question in lists, with its links.
+pub fn question_row(h: &Handbook, q: &Question) -> Value {
+    let category = h.category(&q.category);
+    let origin = q
+        .origin
+        .as_ref()
+        .and_then(|id| h.postmortems.iter().find(|p| &p.id == id));
+    json!({
+        "id": q.id,
+        "title": q.title,
+        "url": question_url(h, q),
+        "level": q.level,
+        "category": q.category,
+        "category_title": category.map(|c| c.title.clone()).unwrap_or_default(),
+        "category_url": h.url(&format!("questions/{}/", q.category)),
+        "applies": q.applies,
+        "concepts": q.concepts.iter().map(|c| json!({
+            "id": c,
+            "title": h.concepts.iter().find(|k| &k.id == c).map(|k| k.title.clone()).unwrap_or_default(),
+            "url": h.url(&format!("concepts/{c}/")),
+        })).collect::<Vec<_>>(),
+        "since": q.since.map(|d| d.to_string()),
+        "retired": q.retired.map(|d| d.to_string()),
+        "origin": origin.map(|p| json!({"id": p.id, "title": p.title, "url": h.url(&format!("postmortems/{}/", p.id)), "date": p.date.to_string()})),
+    })
+}
+
+/// A risk with its score and whether it blocks.
+pub fn risk_row(h: &Handbook, service: &Service, r: &Risk) -> Value {
+    let blocking = r.status == RiskStatus::Open && r.score() >= h.config.policy.risk_blocker_score;
+    json!({
+        "id": r.id,
+        "anchor": format!("risk-{}-{}", service.name, r.id),
+        "title": r.title,
+        "impact": r.impact,
+        "severity": r.severity,
+        "likelihood": r.likelihood,
+        "score": r.score(),
+        "status": r.status,
+        "mitigations": r.mitigations,
+        "blocking": blocking,
+        "service": service.name,
+        "service_title": service.title,
+        "service_url": service_url(h, &service.name),
+    })
+}
+
+/// The 5 x 5 matrix as rows (severity 5 down to 1) of cells (likelihood 1 to 5).
+pub fn risk_matrix(h: &Handbook, risks: &[(&Service, &Risk)], anchor_prefix: &str) -> Value {
+    let threshold = h.config.policy.risk_blocker_score;
+    let rows: Vec<Value> = (1..=5u8)
+        .rev()
+        .map(|severity| {
+            let cells: Vec<Value> = (1..=5u8)
+                .map(|likelihood| {
+                    let here: Vec<&(&Service, &Risk)> = risks
+                        .iter()
+                        .filter(|(_, r)| r.severity == severity && r.likelihood == likelihood)
+                        .collect();
+                    let open = here
+                        .iter()
+                        .filter(|(_, r)| r.status == RiskStatus::Open)
+                        .count();
+                    let score = u32::from(severity) * u32::from(likelihood);
+                    json!({
+                        "likelihood": likelihood,
+                        "score": score,
+                        "count": here.len(),
+                        "open": open,
+                        "blocking_zone": score >= threshold,
+                        "anchor": format!("{anchor_prefix}s{severity}-l{likelihood}"),
+                    })
+                })
+                .collect();
+            json!({"severity": severity, "cells": cells})
+        })
+        .collect();
+    json!({"rows": rows, "threshold": threshold})
+}

@@ -1,0 +1,333 @@
+//! Questions: level-2 headings with an `{#id key=value}` attribute block, from
+//! the banks and from postmortems, checked and put in checklist order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+
+use super::ids::{bad_id, column_of, is_valid_id};
+use super::{par_docs, PostmortemQuestion, Renderer};
+use crate::config::Config;
+use crate::date::parse_date;
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::load::markdown::{Heading, Section};
+use crate::load::Sources;
+use crate::model::{Category, Level, Question};
+use crate::source::SourceFile;
+
+const BANK_ATTRS: &[&str] = &["level", "applies", "concepts", "since", "retired"];
+const POSTMORTEM_ATTRS: &[&str] = &[
+    "category", "level", "applies", "concepts", "since", "retired",
+];
+
+/// What the checks of one question need to know about the rest of the handbook.
+struct Known<'a> {
+    config: &'a Config,
+    concepts: &'a BTreeSet<&'a str>,
+    categories: BTreeSet<&'a str>,
+}
+
+/// All questions, in checklist order; duplicate ids are reported.
+pub(crate) fn collect(
+    sources: &Sources,
+    categories: &[Category],
+    from_postmortems: &[PostmortemQuestion],
+    config: &Config,
+    concepts: &BTreeSet<&str>,
+    renderer: &Renderer,
+    diags: &mut Diagnostics,
+) -> Vec<Question> {
+    let known = Known {
+        config,
+        concepts,
+        categories: categories.iter().map(|c| c.id.as_str()).collect(),
+    };
+    let mut questions: Vec<Question> = par_docs(&sources.banks, diags, |d, local| {
+        let mut out = Vec::new();
+        for section in d.sections.iter().skip(1) {
+            let Some(heading) = &section.heading else { continue };
+            if heading.id.is_none() {
+                let (line, _) = d.source.line_col(heading.offset);
+                let id = format!("{}-{}", d.stem, super::ids::suggest_id(&heading.text).split('-').take(4).collect::<Vec<_>>().join("-"));
+                local.push(
+                    Diagnostic::error(&d.source, line, 1, "this level-2 heading has no id, so nobody can answer it")
+                        .span(d.source.line_text(line).chars().count())
+                        .help(format!("end the heading with an id, e.g. `{{#{id}}}`; use `###` for a heading that is not a question")),
+                );
+                continue;
+            }
+            out.extend(question(&d.source, heading, section, &d.stem, None, None, BANK_ATTRS, &known, renderer, local));
+        }
+        Some(out)
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+
+    let mut added: Vec<Question> = par_docs(from_postmortems, diags, |pq, local| {
+        let heading = pq.section.heading.as_ref()?;
+        let category = heading
+            .attrs
+            .iter()
+            .find(|(k, _)| k == "category")
+            .and_then(|(_, v)| v.clone());
+        let Some(category) = category else {
+            let (line, _) = pq.doc.source.line_col(heading.offset);
+            local.push(
+                Diagnostic::error(
+                    &pq.doc.source,
+                    line,
+                    column_of(&pq.doc.source, line, "{#", 1),
+                    "a question added by a postmortem needs `category=`",
+                )
+                .help(format!(
+                    "name the bank it joins, e.g. `category={}`",
+                    known
+                        .categories
+                        .iter()
+                        .next()
+                        .copied()
+                        .unwrap_or("capacity")
+                )),
+            );
+            return None;
+        };
+        question(
+            &pq.doc.source,
+            heading,
+            pq.section,
+            &category,
+            Some(&pq.postmortem),
+            pq.date,
+            POSTMORTEM_ATTRS,
+            &known,
+            renderer,
+            local,
+        )
+    });
+    added.sort_by(|a, b| (a.since, &a.id).cmp(&(b.since, &b.id)));
+
+    // Checklist order: by category, the bank's own questions first, then what postmortems added.
+    let order: BTreeMap<&str, usize> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    questions.extend(added);
+    let mut indexed: Vec<(usize, usize, Question)> = questions
+        .into_iter()
+        .enumerate()
+        .map(|(i, q)| {
+            (
+                order
+                    .get(q.category.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                i,
+                q,
+            )
+        })
+        .collect();
+    indexed.sort_by_key(|(c, i, _)| (*c, *i));
+    let questions: Vec<Question> = indexed.into_iter().map(|(_, _, q)| q).collect();
+
+    let mut first: BTreeMap<&str, &Question> = BTreeMap::new();
+    let mut duplicates = Vec::new();
+    for q in &questions {
+        if let Some(prev) = first.insert(&q.id, q) {
+            let (earlier, later) =
+                if (&prev.place.file, prev.place.line) <= (&q.place.file, q.place.line) {
+                    (prev, q)
+                } else {
+                    (q, prev)
+                };
+            duplicates.push(
+                Diagnostic::at_place(
+                    crate::diagnostics::Severity::Error,
+                    &later.place,
+                    format!("question id `{}` is already used", q.id),
+                )
+                .help(format!(
+                    "first defined at {}:{}; ids are unique across all banks and postmortems",
+                    earlier.place.file, earlier.place.line
+                )),
+            );
+        }
+    }
+    diags.extend(duplicates);
+    let mut seen = BTreeSet::new();
+    questions
+        .into_iter()
+        .filter(|q| seen.insert(q.id.clone()))
+        .collect()
+}
+
+/// One question from its heading; `None` when its id is unusable.
+#[allow(clippy::too_many_arguments)]
+fn question(
+    source: &SourceFile,
+    heading: &Heading,
+    section: &Section,
+    category: &str,
+    origin: Option<&str>,
+    origin_date: Option<Date>,
+    allowed: &[&str],
+    known: &Known,
+    renderer: &Renderer,
+    local: &mut Vec<Diagnostic>,
+) -> Option<Question> {
+    let id = heading.id.clone()?;
+    let (line, _) = source.line_col(heading.offset);
+    let col = |needle: &str| column_of(source, line, needle, 1);
+    if !is_valid_id(&id) {
+        local.push(bad_id(
+            source,
+            line,
+            col(&format!("#{id}")) + 1,
+            "question id",
+            &id,
+        ));
+        return None;
+    }
+    for class in &heading.classes {
+        local.push(
+            Diagnostic::error(
+                source,
+                line,
+                col(&format!(".{class}")),
+                format!("unknown attribute `.{class}`"),
+            )
+            .help(format!("question attributes are {}", allowed.join(", "))),
+        );
+    }
+    let mut q = Question {
+        id,
+        category: category.to_string(),
+        title: heading.text.clone(),
+        level: Level::Required,
+        applies: Vec::new(),
+        concepts: Vec::new(),
+        since: origin_date,
+        retired: None,
+        origin: origin.map(str::to_string),
+        guidance_html: String::new(),
+        place: source.place(line, col("#").max(1)),
+    };
+    for (key, value) in &heading.attrs {
+        let at = col(&format!("{key}="));
+        if !allowed.contains(&key.as_str()) {
+            let mut d = Diagnostic::error(source, line, at, format!("unknown attribute `{key}`"));
+            d = match did_you_mean(key, allowed.iter().copied()) {
+                Some(mean) => d.help(mean),
+                None => d.help(format!("question attributes are {}", allowed.join(", "))),
+            };
+            local.push(d);
+            continue;
+        }
+        let Some(value) = value.as_deref() else {
+            local.push(
+                Diagnostic::error(source, line, at, format!("attribute `{key}` has no value"))
+                    .help(format!("write `{key}=...`")),
+            );
+            continue;
+        };
+        let list = || {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        match key.as_str() {
+            "level" => match value {
+                "required" => q.level = Level::Required,
+                "recommended" => q.level = Level::Recommended,
+                other => local.push(
+                    Diagnostic::error(source, line, at + 6, format!("unknown level `{other}`"))
+                        .help("a level is `required` (blocks go) or `recommended`"),
+                ),
+            },
+            "applies" => {
+                for tag in list() {
+                    if !known.config.tags.contains_key(&tag) {
+                        let mut d = Diagnostic::error(
+                            source,
+                            line,
+                            col(&tag),
+                            format!("unknown tag `{tag}` in `applies`"),
+                        );
+                        d = match did_you_mean(&tag, known.config.tags.keys().map(String::as_str)) {
+                            Some(mean) => d.help(mean),
+                            None => d.help("declare the tag under `tags:` in content/orr.yaml"),
+                        };
+                        local.push(d);
+                    } else {
+                        q.applies.push(tag);
+                    }
+                }
+            }
+            "concepts" => {
+                for concept in list() {
+                    if !known.concepts.contains(concept.as_str()) {
+                        let mut d = Diagnostic::error(
+                            source,
+                            line,
+                            col(&concept),
+                            format!("unknown concept `{concept}`"),
+                        );
+                        d = match did_you_mean(&concept, known.concepts.iter().copied()) {
+                            Some(mean) => d.help(mean),
+                            None => d.help("concepts are the file names of content/concepts/*.md"),
+                        };
+                        local.push(d);
+                    } else {
+                        q.concepts.push(concept);
+                    }
+                }
+            }
+            "since" | "retired" => match parse_date(value) {
+                Ok(date) if key == "since" => q.since = Some(date),
+                Ok(date) => q.retired = Some(date),
+                Err(e) => local.push(Diagnostic::error(
+                    source,
+                    line,
+                    at + key.len() + 1,
+                    format!("attribute `{key}`: {e}"),
+                )),
+            },
+            "category" => {
+                if !known.categories.contains(value) {
+                    let mut d = Diagnostic::error(
+                        source,
+                        line,
+                        at + 9,
+                        format!("unknown category `{value}`"),
+                    );
+                    d = match did_you_mean(value, known.categories.iter().copied()) {
+                        Some(mean) => d.help(mean),
+                        None => d.help("categories are the file names of content/questions/*.md"),
+                    };
+                    local.push(d);
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    if let (Some(since), Some(retired)) = (q.since, q.retired) {
+        if retired < since {
+            local.push(Diagnostic::error(
+                source,
+                line,
+                col("retired="),
+                format!(
+                    "question `{}` is retired ({retired}) before it was added ({since})",
+                    q.id
+                ),
+            ));
+        }
+    }
+    q.guidance_html = renderer.render(source, section.body(), local);
+    Some(q)
+}

@@ -1,0 +1,593 @@
+//! Services: the answer files, checked against the banks, the tags, the
+//! policy and each other.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::ids::{bad_id, is_valid_id};
+use super::par_docs;
+use crate::date::{days_between, parse_date};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::links::{self, LINK_HELP};
+use crate::load::raw::{AnswerRaw, DependencyRaw, ServiceRaw, WaiverRaw};
+use crate::load::yaml_locate::{locate, Seg};
+use crate::load::{Sources, YamlDoc};
+use crate::markdown::Renderer;
+use crate::model::*;
+use crate::source::SourceFile;
+
+/// Checks every service file and returns the services, sorted by name.
+pub(crate) fn resolve_services(
+    sources: &Sources,
+    handbook: &Handbook,
+    renderer: &Renderer,
+    diags: &mut Diagnostics,
+) -> Vec<Service> {
+    let names: BTreeSet<&str> = sources.services.iter().map(|s| s.stem.as_str()).collect();
+    let prose: BTreeMap<&str, &crate::load::MarkdownDoc<crate::load::raw::ProseFront>> = sources
+        .service_prose
+        .iter()
+        .map(|p| (p.stem.as_str(), p))
+        .collect();
+    for p in &sources.service_prose {
+        if !names.contains(p.stem.as_str()) {
+            let mut d = Diagnostic::file_error(
+                &p.source.path,
+                format!(
+                    "prose for a service `{}` that has no `content/services/{}.yaml`",
+                    p.stem, p.stem
+                ),
+            );
+            d = match did_you_mean(&p.stem, names.iter().copied()) {
+                Some(mean) => d.help(mean),
+                None => d.help("a service's prose sits beside its YAML file, with the same name"),
+            };
+            diags.push(d);
+        }
+    }
+    let mut services = par_docs(&sources.services, diags, |doc, local| {
+        let prose_html = prose.get(doc.stem.as_str()).map(|p| {
+            let mut html = String::new();
+            for s in &p.sections {
+                html.push_str(&renderer.render(&p.source, &s.events, local));
+            }
+            html
+        });
+        let mut checker = ServiceChecker {
+            doc,
+            handbook,
+            names: &names,
+            local,
+        };
+        let mut service = checker.check();
+        service.prose_html = prose_html;
+        Some(service)
+    });
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    services
+}
+
+struct ServiceChecker<'a, 'b> {
+    doc: &'a YamlDoc<ServiceRaw>,
+    handbook: &'a Handbook,
+    names: &'a BTreeSet<&'a str>,
+    local: &'b mut Vec<Diagnostic>,
+}
+
+impl ServiceChecker<'_, '_> {
+    fn source(&self) -> &SourceFile {
+        &self.doc.source
+    }
+
+    fn at(&self, path: &[Seg]) -> (usize, usize) {
+        locate(&self.doc.source.text, path)
+    }
+
+    /// Column of the value after `key: ` on the located line.
+    fn value_at(&self, path: &[Seg]) -> (usize, usize) {
+        let (line, column) = self.at(path);
+        let text = self.source().line_text(line);
+        let col = text
+            .char_indices()
+            .skip(column.saturating_sub(1))
+            .find(|(_, c)| *c == ':')
+            .map_or(column, |(i, _)| {
+                let after = &text[i + 1..];
+                text[..i + 1].chars().count() + 1 + (after.len() - after.trim_start().len())
+            });
+        (line, col)
+    }
+
+    fn error(&mut self, path: &[Seg], message: impl Into<String>) -> &mut Diagnostic {
+        let (line, column) = self.at(path);
+        let d = Diagnostic::error(&self.doc.source, line, column, message);
+        self.local.push(d);
+        self.local.last_mut().expect("just pushed")
+    }
+
+    fn value_error(&mut self, path: &[Seg], message: impl Into<String>) -> &mut Diagnostic {
+        let (line, column) = self.value_at(path);
+        let d = Diagnostic::error(&self.doc.source, line, column, message);
+        self.local.push(d);
+        self.local.last_mut().expect("just pushed")
+    }
+
+    fn date(&mut self, path: &[Seg], what: &str, text: &str) -> Option<jiff::civil::Date> {
+        match parse_date(text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.value_error(path, format!("{what}: {e}"));
+                None
+            }
+        }
+    }
+
+    fn link(&mut self, path: &[Seg], url: &Option<String>) {
+        if let Some(message) = url.as_deref().and_then(links::refusal) {
+            let d = self.value_error(path, message);
+            d.help = Some(LINK_HELP.to_string());
+        }
+    }
+
+    fn check(&mut self) -> Service {
+        let raw = &self.doc.doc;
+        let name = self.doc.stem.clone();
+        if !is_valid_id(&name) {
+            self.local
+                .push(bad_id(&self.doc.source, 0, 0, "service file name", &name));
+        }
+        if !(1..=4).contains(&raw.tier) {
+            self.value_error(
+                &[Seg::Key("tier")],
+                format!("tier {} is out of range", raw.tier),
+            )
+            .help = Some("tiers run from 1 (most critical) to 4".into());
+        }
+        let mut tags = Vec::new();
+        for (i, tag) in raw.tags.iter().enumerate() {
+            if self.handbook.config.tags.contains_key(tag) {
+                tags.push(tag.clone());
+            } else {
+                let help = did_you_mean(tag, self.handbook.config.tags.keys().map(String::as_str))
+                    .unwrap_or_else(|| "declare the tag under `tags:` in content/orr.yaml".into());
+                let path = [Seg::Key("tags"), Seg::Item(i)];
+                let (line, _) = self.at(&path);
+                let column = super::ids::column_of(&self.doc.source, line, tag, 1);
+                self.local.push(
+                    Diagnostic::error(
+                        &self.doc.source,
+                        line,
+                        column,
+                        format!("unknown tag `{tag}`"),
+                    )
+                    .help(help),
+                );
+            }
+        }
+        let slo = raw
+            .slo
+            .as_ref()
+            .map(|s| Slo {
+                availability: s.availability,
+                latency_p99_ms: s.latency_p99_ms,
+            })
+            .unwrap_or_default();
+        if let Some(a) = slo.availability {
+            if !(a > 0.0 && a <= 100.0) {
+                self.value_error(
+                    &[Seg::Key("slo"), Seg::Key("availability")],
+                    format!("availability {a} is not a percentage"),
+                )
+                .help = Some("write a percent between 0 and 100, e.g. `99.95`".into());
+            }
+        }
+        let dependencies = raw
+            .dependencies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| self.dependency(i, d, &name))
+            .collect();
+        let mut answers = BTreeMap::new();
+        for (id, answer) in &raw.answers {
+            if let Some(a) = self.answer(id, answer, &tags) {
+                answers.insert(id.clone(), a);
+            }
+        }
+        let risks = self.risks();
+        let reviews = self.reviews();
+        Service {
+            name,
+            title: raw.title.clone(),
+            owner: raw.owner.clone(),
+            tier: raw.tier.clamp(1, 4) as u8,
+            tags,
+            summary: raw.summary.clone().unwrap_or_default(),
+            slo,
+            oncall: raw.oncall.as_ref().map(|o| Oncall {
+                rotation: o.rotation.clone(),
+                members: o.members,
+                escalation: o.escalation.clone(),
+            }),
+            dependencies,
+            answers,
+            risks,
+            reviews,
+            prose_html: None,
+            source: self.doc.source.path.clone(),
+        }
+    }
+
+    fn dependency(&mut self, i: usize, d: &DependencyRaw, me: &str) -> Option<Dependency> {
+        let item = [Seg::Key("dependencies"), Seg::Item(i)];
+        let target = match (&d.service, &d.external) {
+            (Some(s), None) => {
+                let key = [Seg::Key("dependencies"), Seg::Item(i), Seg::Key("service")];
+                if s == me {
+                    self.value_error(&key, format!("`{me}` depends on itself"))
+                        .help = Some("remove this dependency".into());
+                    return None;
+                }
+                if !self.names.contains(s.as_str()) {
+                    let help = did_you_mean(s, self.names.iter().copied()).unwrap_or_else(|| {
+                        "use `external:` for a dependency outside the handbook".into()
+                    });
+                    self.value_error(&key, format!("unknown service `{s}`"))
+                        .help = Some(help);
+                    return None;
+                }
+                if d.availability.is_some() {
+                    let key = [
+                        Seg::Key("dependencies"),
+                        Seg::Item(i),
+                        Seg::Key("availability"),
+                    ];
+                    self.error(
+                        &key,
+                        format!("`availability` is taken from `{s}`'s own SLO"),
+                    )
+                    .help = Some(format!(
+                        "set `slo.availability` in content/services/{s}.yaml and remove this line"
+                    ));
+                }
+                Target::Service(s.clone())
+            }
+            (None, Some(e)) => Target::External(e.clone()),
+            (Some(_), Some(_)) => {
+                self.error(
+                    &item,
+                    "a dependency is either `service:` or `external:`, not both",
+                );
+                return None;
+            }
+            (None, None) => {
+                self.error(&item, "a dependency needs `service:` (a service of this handbook) or `external:` (a name)");
+                return None;
+            }
+        };
+        if let Some(a) = d.availability {
+            if !(a > 0.0 && a <= 100.0) {
+                let key = [
+                    Seg::Key("dependencies"),
+                    Seg::Item(i),
+                    Seg::Key("availability"),
+                ];
+                self.value_error(&key, format!("availability {a} is not a percentage"))
+                    .help = Some("write a percent between 0 and 100, e.g. `99.9`".into());
+            }
+        }
+        let (line, column) = self.at(&item);
+        Some(Dependency {
+            target,
+            availability: d.availability,
+            hard: d.hard.unwrap_or(true),
+            timeout_ms: d.timeout_ms,
+            retries: d.retries,
+            circuit_breaker: d.circuit_breaker,
+            fallback: d.fallback.clone().filter(|f| !f.trim().is_empty()),
+            place: self.doc.source.place(line, column),
+        })
+    }
+
+    fn answer(&mut self, id: &str, a: &AnswerRaw, tags: &[String]) -> Option<Answer> {
+        let key = [Seg::Key("answers"), Seg::Key(id)];
+        let Some(question) = self.handbook.question(id) else {
+            let help = did_you_mean(id, self.handbook.questions.iter().map(|q| q.id.as_str()))
+                .unwrap_or_else(|| {
+                    "answers are keyed by the ids of the questions in content/questions/".into()
+                });
+            self.error(&key, format!("unknown question id `{id}`")).help = Some(help);
+            return None;
+        };
+        let field = |f: &'static str| [Seg::Key("answers"), Seg::Key(id), Seg::Key(f)];
+        let status = match a.status.as_str() {
+            "yes" => Status::Yes,
+            "partial" => Status::Partial,
+            "no" => Status::No,
+            "waived" => Status::Waived,
+            other => {
+                let help = did_you_mean(other, ["yes", "partial", "no", "waived"])
+                    .unwrap_or_else(|| "a status is `yes`, `partial`, `no` or `waived`".into());
+                self.value_error(&field("status"), format!("unknown status `{other}`"))
+                    .help = Some(help);
+                return None;
+            }
+        };
+        let (line, column) = self.at(&key);
+        let place = self.doc.source.place(line, column);
+        match status {
+            Status::Yes if a.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) => {
+                self.error(
+                    &field("status"),
+                    format!("`{id}` is answered `yes` without `evidence`"),
+                )
+                .help = Some(
+                    "add `evidence:` with the link that shows it (the \"here's where\")".into(),
+                );
+            }
+            Status::Partial if a.plan.as_deref().is_none_or(|e| e.trim().is_empty()) => {
+                self.error(
+                    &field("status"),
+                    format!("`{id}` is answered `partial` without a `plan`"),
+                )
+                .help = Some(
+                    "add `plan:` with the link to the work that finishes it, and `due:`".into(),
+                );
+            }
+            Status::Waived if a.waiver.is_none() => {
+                self.error(
+                    &field("status"),
+                    format!("`{id}` is `waived` without a `waiver`"),
+                )
+                .help = Some(
+                    "add a `waiver:` block with `reason`, `approver`, `granted` and `expires`"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        self.link(&field("evidence"), &a.evidence);
+        self.link(&field("plan"), &a.plan);
+        let due = a
+            .due
+            .as_ref()
+            .and_then(|t| self.date(&field("due"), "`due`", t));
+        let waiver = a.waiver.as_ref().and_then(|w| self.waiver(id, w));
+        let today_independent_retired = question.retired.is_some();
+        let applies =
+            question.applies.is_empty() || question.applies.iter().any(|t| tags.contains(t));
+        if today_independent_retired || !applies {
+            let why = if today_independent_retired {
+                "the question is retired".to_string()
+            } else {
+                format!(
+                    "the question applies only to services tagged {}",
+                    question.applies.join(", ")
+                )
+            };
+            let (line, column) = self.at(&key);
+            self.local.push(
+                Diagnostic::warning(
+                    &self.doc.source,
+                    line,
+                    column,
+                    format!("answer to `{id}` does not count toward readiness: {why}"),
+                )
+                .help("the answer is kept and shown as history"),
+            );
+        }
+        Some(Answer {
+            question: id.to_string(),
+            status,
+            evidence: a.evidence.clone(),
+            note: a.note.clone(),
+            plan: a.plan.clone(),
+            due,
+            waiver,
+            place,
+        })
+    }
+
+    fn waiver(&mut self, id: &str, w: &WaiverRaw) -> Option<Waiver> {
+        let key = |f: &'static str| {
+            [
+                Seg::Key("answers"),
+                Seg::Key(id),
+                Seg::Key("waiver"),
+                Seg::Key(f),
+            ]
+        };
+        let block = [Seg::Key("answers"), Seg::Key(id), Seg::Key("waiver")];
+        let missing: Vec<&str> = [
+            ("reason", w.reason.is_none()),
+            ("approver", w.approver.is_none()),
+            ("granted", w.granted.is_none()),
+            ("expires", w.expires.is_none()),
+        ]
+        .into_iter()
+        .filter(|(_, m)| *m)
+        .map(|(k, _)| k)
+        .collect();
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.error(&block, format!("the waiver of `{id}` is missing {list}"))
+                .help = Some(
+                "a waiver names its reason, its approver, the date granted and the date it expires"
+                    .into(),
+            );
+        }
+        self.link(&key("ticket"), &w.ticket);
+        let granted = w
+            .granted
+            .as_ref()
+            .and_then(|t| self.date(&key("granted"), "`granted`", t));
+        let expires = w
+            .expires
+            .as_ref()
+            .and_then(|t| self.date(&key("expires"), "`expires`", t));
+        if let (Some(g), Some(e)) = (granted, expires) {
+            let days = days_between(g, e);
+            let max = self.handbook.config.policy.waiver_max_days;
+            if days < 0 {
+                self.value_error(
+                    &key("expires"),
+                    format!("the waiver of `{id}` expires ({e}) before it was granted ({g})"),
+                );
+            } else if days > max {
+                self.value_error(&key("expires"), format!("the waiver of `{id}` runs {days} days, longer than the policy's {max}")).help = Some(format!("waivers last at most `policy.waiver_max_days` ({max}) days: renew it instead (a `renewed` event in `history`)"));
+            }
+        }
+        let mut history = Vec::new();
+        for (i, ev) in w.history.iter().enumerate() {
+            let path = |f: &'static str| {
+                [
+                    Seg::Key("answers"),
+                    Seg::Key(id),
+                    Seg::Key("waiver"),
+                    Seg::Key("history"),
+                    Seg::Item(i),
+                    Seg::Key(f),
+                ]
+            };
+            let event = match ev.event.as_str() {
+                "granted" => Some(WaiverEventKind::Granted),
+                "renewed" => Some(WaiverEventKind::Renewed),
+                "amended" => Some(WaiverEventKind::Amended),
+                "revoked" => Some(WaiverEventKind::Revoked),
+                "expired" => Some(WaiverEventKind::Expired),
+                other => {
+                    let kinds = ["granted", "renewed", "amended", "revoked", "expired"];
+                    let help = did_you_mean(other, kinds).unwrap_or_else(|| {
+                        "history events are granted, renewed, amended, revoked, expired".into()
+                    });
+                    self.value_error(&path("event"), format!("unknown waiver event `{other}`"))
+                        .help = Some(help);
+                    None
+                }
+            };
+            let date = self.date(&path("date"), "history `date`", &ev.date);
+            if let (Some(event), Some(date)) = (event, date) {
+                history.push(WaiverEvent {
+                    date,
+                    event,
+                    by: ev.by.clone(),
+                    note: ev.note.clone(),
+                });
+            }
+        }
+        history.sort_by_key(|e| e.date);
+        Some(Waiver {
+            reason: w.reason.clone()?,
+            approver: w.approver.clone()?,
+            granted: granted?,
+            expires: expires?,
+            ticket: w.ticket.clone(),
+            history,
+        })
+    }
+
+    fn risks(&mut self) -> Vec<Risk> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for (i, r) in self.doc.doc.risks.iter().enumerate() {
+            let path = |f: &'static str| [Seg::Key("risks"), Seg::Item(i), Seg::Key(f)];
+            let mut ok = true;
+            if !seen.insert(r.id.clone()) {
+                self.value_error(
+                    &path("id"),
+                    format!("risk id `{}` is used twice in this service", r.id),
+                );
+                ok = false;
+            }
+            for (name, value) in [("severity", r.severity), ("likelihood", r.likelihood)] {
+                if !(1..=5).contains(&value) {
+                    let key = if name == "severity" {
+                        path("severity")
+                    } else {
+                        path("likelihood")
+                    };
+                    self.value_error(&key, format!("{name} {value} is outside 1..5"))
+                        .help = Some(format!("{name} is scored from 1 (lowest) to 5 (highest)"));
+                    ok = false;
+                }
+            }
+            let status = match r.status.as_str() {
+                "open" => RiskStatus::Open,
+                "mitigated" => RiskStatus::Mitigated,
+                "accepted" => RiskStatus::Accepted,
+                other => {
+                    let help = did_you_mean(other, ["open", "mitigated", "accepted"])
+                        .unwrap_or_else(|| "a risk is `open`, `mitigated` or `accepted`".into());
+                    self.value_error(&path("status"), format!("unknown risk status `{other}`"))
+                        .help = Some(help);
+                    continue;
+                }
+            };
+            if ok {
+                out.push(Risk {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    impact: r.impact.clone(),
+                    severity: r.severity as u8,
+                    likelihood: r.likelihood as u8,
+                    status,
+                    mitigations: r.mitigations.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    fn reviews(&mut self) -> Vec<Review> {
+        let mut out = Vec::new();
+        for (i, r) in self.doc.doc.reviews.iter().enumerate() {
+            let path = |f: &'static str| [Seg::Key("reviews"), Seg::Item(i), Seg::Key(f)];
+            let date = self.date(&path("date"), "review `date`", &r.date);
+            let decision = match r.decision.as_str() {
+                "go" => Some(Decision::Go),
+                "no-go" => Some(Decision::NoGo),
+                "conditional" => Some(Decision::Conditional),
+                other => {
+                    let help = did_you_mean(other, ["go", "no-go", "conditional"])
+                        .unwrap_or_else(|| "a decision is `go`, `no-go` or `conditional`".into());
+                    self.value_error(&path("decision"), format!("unknown decision `{other}`"))
+                        .help = Some(help);
+                    None
+                }
+            };
+            for finding in &r.findings {
+                if self.handbook.question(finding).is_none() {
+                    let (line, _) = self.at(&path("findings"));
+                    let column = super::ids::column_of(&self.doc.source, line, finding, 1);
+                    let help = did_you_mean(
+                        finding,
+                        self.handbook.questions.iter().map(|q| q.id.as_str()),
+                    )
+                    .unwrap_or_else(|| "findings name question ids".into());
+                    self.local.push(
+                        Diagnostic::error(
+                            &self.doc.source,
+                            line,
+                            column,
+                            format!("unknown question id `{finding}` in `findings`"),
+                        )
+                        .help(help),
+                    );
+                }
+            }
+            if let (Some(date), Some(decision)) = (date, decision) {
+                out.push(Review {
+                    date,
+                    reviewer: r.reviewer.clone(),
+                    decision,
+                    notes: r.notes.clone(),
+                    findings: r.findings.clone(),
+                });
+            }
+        }
+        out.sort_by_key(|r| r.date);
+        out
+    }
+}
