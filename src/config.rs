@@ -21,6 +21,16 @@ pub struct Config {
     pub policy: Policy,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// Set when `orr.yaml` failed to parse: tag checks are skipped so one typo does not cascade.
+    #[serde(skip)]
+    pub unparsed: bool,
+}
+
+impl Config {
+    /// Whether `tag` may be used (any tag, when the settings could not be read).
+    pub fn knows_tag(&self, tag: &str) -> bool {
+        self.unparsed || self.tags.contains_key(tag)
+    }
 }
 
 /// The rules a review applies, in days and scores.
@@ -52,6 +62,7 @@ impl Default for Config {
             bank_version: None,
             policy: Policy::default(),
             tags: BTreeMap::new(),
+            unparsed: false,
         }
     }
 }

@@ -51,6 +51,8 @@ pub struct Sources {
     pub concepts: Vec<MarkdownDoc<ConceptFront>>,
     pub services: Vec<YamlDoc<ServiceRaw>>,
     pub service_prose: Vec<MarkdownDoc<ProseFront>>,
+    /// Names of every service file, including ones that failed to parse, so they are still known.
+    pub service_names: Vec<String>,
     /// Template overrides: name under `templates/` and source.
     pub templates: Vec<SourceFile>,
     /// Static files: path under `assets/` and bytes.
@@ -94,6 +96,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         }
     }
 
+    sources.service_names = files
+        .iter()
+        .filter(|(k, _, _)| *k == Kind::Service)
+        .map(|(_, rel, _)| stem_of(rel))
+        .collect();
     let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|(kind, rel, abs)| {
@@ -245,7 +252,13 @@ fn parse_file(
                 Ok(config) => Some(Parsed::Config(config, source)),
                 Err(d) => {
                     diags.push(d);
-                    Some(Parsed::Config(Config::default(), source))
+                    Some(Parsed::Config(
+                        Config {
+                            unparsed: true,
+                            ..Config::default()
+                        },
+                        source,
+                    ))
                 }
             }
         }

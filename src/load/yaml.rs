@@ -37,9 +37,10 @@ fn strip_position(message: &str) -> String {
 
 /// For "unknown field `x`, expected one of `a`, `b`": the closest valid name and the list.
 fn hint_for(message: &str) -> Option<String> {
-    let rest = message
-        .strip_prefix("unknown field `")
-        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let start = message
+        .find("unknown field `")
+        .or_else(|| message.find("unknown variant `"))?;
+    let rest = message[start..].split_once('`')?.1;
     let (wrong, expected) = rest.split_once('`')?;
     let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let list = names

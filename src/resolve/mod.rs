@@ -44,7 +44,7 @@ pub fn resolve(
     let chapters = chapters(sources, &renderer, diags);
     let concepts = concepts(sources, &renderer, diags);
     let concept_ids: BTreeSet<&str> = concepts.iter().map(|c| c.id.as_str()).collect();
-    let service_names: BTreeSet<String> = sources.services.iter().map(|s| s.stem.clone()).collect();
+    let service_names: BTreeSet<String> = sources.service_names.iter().cloned().collect();
 
     let categories = categories(sources, &renderer, diags);
     let (postmortems, postmortem_questions) =

@@ -211,7 +211,7 @@ fn question(
         retired: None,
         origin: origin.map(str::to_string),
         guidance_html: String::new(),
-        place: source.place(line, col("#").max(1)),
+        place: source.place(line, col("{#").max(1)),
     };
     for (key, value) in &heading.attrs {
         let at = col(&format!("{key}="));
@@ -250,7 +250,7 @@ fn question(
             },
             "applies" => {
                 for tag in list() {
-                    if !known.config.tags.contains_key(&tag) {
+                    if !known.config.knows_tag(&tag) {
                         let mut d = Diagnostic::error(
                             source,
                             line,

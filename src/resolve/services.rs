@@ -22,7 +22,7 @@ pub(crate) fn resolve_services(
     renderer: &Renderer,
     diags: &mut Diagnostics,
 ) -> Vec<Service> {
-    let names: BTreeSet<&str> = sources.services.iter().map(|s| s.stem.as_str()).collect();
+    let names: BTreeSet<&str> = sources.service_names.iter().map(String::as_str).collect();
     let prose: BTreeMap<&str, &crate::load::MarkdownDoc<crate::load::raw::ProseFront>> = sources
         .service_prose
         .iter()
@@ -144,7 +144,7 @@ impl ServiceChecker<'_, '_> {
         }
         let mut tags = Vec::new();
         for (i, tag) in raw.tags.iter().enumerate() {
-            if self.handbook.config.tags.contains_key(tag) {
+            if self.handbook.config.knows_tag(tag) {
                 tags.push(tag.clone());
             } else {
                 let help = did_you_mean(tag, self.handbook.config.tags.keys().map(String::as_str))
