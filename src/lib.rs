@@ -5,6 +5,9 @@
 //! of one day, [`render`] turns all that into the bytes of a site, and
 //! [`output`] writes it atomically (or the preview server keeps it in memory).
 
+// Diagnostics are values carried in `Err`; boxing them everywhere would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod analyze;
 pub mod config;
 pub mod date;
@@ -19,3 +22,4 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod source;
+pub mod svg;

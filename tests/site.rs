@@ -402,3 +402,63 @@ fn user_text_is_escaped_everywhere() {
     let json_text = read(&out.join("api/services/evil.json"));
     assert!(json_text.contains(evil), "JSON keeps the text as data");
 }
+
+/// The inline `<svg>` elements of a page.
+fn svgs(html: &str) -> Vec<&str> {
+    html.match_indices("<svg")
+        .map(|(i, _)| &html[i..i + html[i..].find("</svg>").unwrap() + 6])
+        .collect()
+}
+
+#[test]
+fn pages_carry_parseable_accessible_diagrams_matching_the_model() {
+    let (_dir, out) = built();
+    let deps = read(&out.join("dependencies/index.html"));
+    let figures = svgs(&deps);
+    assert_eq!(figures.len(), 1);
+    let doc = roxmltree::Document::parse(figures[0]).expect("the graph is well-formed XML");
+    let with_class = |class: &str| {
+        doc.descendants()
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|k| k == class))
+            })
+            .count()
+    };
+    // 7 services + 4 external systems (dns, psp, mail, sms).
+    assert_eq!(with_class("orr-node"), 11);
+    assert_eq!(
+        with_class("orr-edge"),
+        7,
+        "alpha→beta, epsilon→4 externals, zeta→eta, zeta→alpha"
+    );
+    assert!(
+        doc.descendants().any(|n| n.has_tag_name("title"))
+            && doc.descendants().any(|n| n.has_tag_name("desc"))
+    );
+    assert_eq!(doc.root_element().attribute("role"), Some("img"));
+
+    let delta = read(&out.join("services/delta/index.html"));
+    let figures = svgs(&delta);
+    assert_eq!(
+        figures.len(),
+        2,
+        "readiness bars and risk matrix; no dependency diagram without dependencies"
+    );
+    for svg in &figures {
+        roxmltree::Document::parse(svg).expect("well-formed");
+    }
+    assert!(
+        delta.contains("href=\"#delta-s5-l3\""),
+        "matrix cells link to their risks"
+    );
+    let dashboard = read(&out.join("index.html"));
+    let heat = roxmltree::Document::parse(svgs(&dashboard)[0]).unwrap();
+    assert!(
+        heat.descendants().any(|n| n.text() == Some("no-go")),
+        "verdicts are written, not only coloured"
+    );
+    let concepts = read(&out.join("concepts/index.html"));
+    roxmltree::Document::parse(svgs(&concepts)[0]).unwrap();
+    assert!(concepts.contains("href=\"/concepts/load-testing/\""));
+}

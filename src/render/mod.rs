@@ -4,6 +4,7 @@
 //! parallel; the map's order makes the output deterministic.
 
 pub mod api;
+mod figures;
 mod pages;
 pub mod templates;
 mod views;
@@ -74,6 +75,10 @@ pub fn render(
     site.insert(
         "assets/syntax.css".to_string(),
         Highlighter::css().into_bytes(),
+    );
+    site.insert(
+        "assets/diagrams.css".to_string(),
+        crate::svg::SVG_CSS.as_bytes().to_vec(),
     );
     for (path, bytes) in assets {
         site.insert(format!("assets/{path}"), bytes.clone());

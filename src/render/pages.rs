@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use tera::Context;
 
+use super::figures;
 use super::views::{
     pct, question_row, question_url, risk_matrix, risk_row, service_row, service_url, state_label,
 };
@@ -124,6 +125,7 @@ fn dashboard(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessmen
             "by_verdict": by_verdict,
             "categories": h.categories.iter().map(|c| json!({"id": c.id, "title": c.title, "url": h.url(&format!("questions/{}/", c.id))})).collect::<Vec<_>>(),
             "grid": grid,
+            "heatmap_svg": figures::readiness_heatmap(h, a),
             "expiring": a.waivers.iter().filter(|w| matches!(w.state, WaiverState::Expiring | WaiverState::Expired) && h.service(&w.service).is_some()).map(|w| waiver_row(h, w)).collect::<Vec<_>>(),
             "newest": newest.iter().take(10).map(|q| question_row(h, q)).collect::<Vec<_>>(),
             "totals": {
@@ -270,6 +272,9 @@ fn service_page(h: &Handbook, a: &Assessment, s: &Service, sa: &ServiceAssessmen
             "waivers": a.waivers.iter().filter(|w| w.service == s.name).map(|w| waiver_row(h, w)).collect::<Vec<_>>(),
             "risks": s.risks.iter().map(|r| risk_row(h, s, r)).collect::<Vec<_>>(),
             "matrix": risk_matrix(h, &risks, &format!("{}-", s.name)),
+            "matrix_svg": figures::risk_matrix(h, &format!("Risk matrix of {}", s.title), &risks, &format!("{}-", s.name)),
+            "bars_svg": figures::readiness_bars(h, s, sa),
+            "dependencies_svg": figures::service_dependencies(h, a, s, sa),
             "dependencies": sa.dependencies.iter().map(|d| {
                 let mut v = json!(d);
                 v["url"] = json!(d.internal.then(|| service_url(h, &d.name)));
@@ -324,6 +329,7 @@ fn risks(h: &Handbook, pairs: &[(&Service, &ServiceAssessment)]) -> Page {
         json!({
             "title": "Risks", "risks": all.iter().map(|(s, r)| risk_row(h, s, r)).collect::<Vec<_>>(),
             "matrix": risk_matrix(h, &all, ""), "cells": cells,
+            "matrix_svg": figures::risk_matrix(h, "Risk matrix of every service", &all, ""),
         }),
     )
 }
@@ -361,7 +367,7 @@ fn dependencies(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssess
     page(
         "dependencies/index.html",
         "dependencies.html",
-        json!({"title": "Dependencies", "rows": rows, "externals": externals, "findings": findings}),
+        json!({"title": "Dependencies", "graph_svg": figures::organisation_graph(h, a), "rows": rows, "externals": externals, "findings": findings}),
     )
 }
 
@@ -384,7 +390,7 @@ fn concepts(h: &Handbook) -> Vec<Page> {
         "concepts/index.html",
         "concepts.html",
         json!({
-            "title": "Concept map", "groups": groups.iter().map(|(g, cs)| json!({"group": g, "concepts": cs})).collect::<Vec<_>>(),
+            "title": "Concept map", "map_svg": figures::concept_map(h), "groups": groups.iter().map(|(g, cs)| json!({"group": g, "concepts": cs})).collect::<Vec<_>>(),
         }),
     )];
     for c in &h.concepts {

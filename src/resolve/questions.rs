@@ -296,21 +296,15 @@ fn question(
                     format!("attribute `{key}`: {e}"),
                 )),
             },
-            "category" => {
-                if !known.categories.contains(value) {
-                    let mut d = Diagnostic::error(
-                        source,
-                        line,
-                        at + 9,
-                        format!("unknown category `{value}`"),
-                    );
-                    d = match did_you_mean(value, known.categories.iter().copied()) {
-                        Some(mean) => d.help(mean),
-                        None => d.help("categories are the file names of content/questions/*.md"),
-                    };
-                    local.push(d);
-                    return None;
-                }
+            "category" if !known.categories.contains(value) => {
+                let mut d =
+                    Diagnostic::error(source, line, at + 9, format!("unknown category `{value}`"));
+                d = match did_you_mean(value, known.categories.iter().copied()) {
+                    Some(mean) => d.help(mean),
+                    None => d.help("categories are the file names of content/questions/*.md"),
+                };
+                local.push(d);
+                return None;
             }
             _ => {}
         }

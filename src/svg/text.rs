@@ -1,0 +1,142 @@
+//! Text helpers shared by the diagrams: width estimates, truncation, slugs and
+//! fixed-precision number formatting.
+//!
+//! SVG generated at build time cannot measure text, so widths are estimated
+//! from the character count. Numbers are always formatted with fixed precision
+//! so that the same data gives the same bytes.
+
+/// Average advance of one character, as a fraction of the font size, for the
+/// sans-serif fonts the stylesheet asks for. Deliberately generous so labels
+/// fit their boxes in wide fonts too.
+const AVERAGE_CHAR_WIDTH_EM: f64 = 0.6;
+
+/// How much wider bold text runs than regular text; labels are set bold.
+pub const BOLD_WIDTH_FACTOR: f64 = 1.12;
+
+/// Estimated width in pixels of `text` set at `font_size` pixels.
+pub fn estimate_text_width(text: &str, font_size: f64) -> f64 {
+    text.chars().count() as f64 * font_size * AVERAGE_CHAR_WIDTH_EM
+}
+
+/// How many characters at `font_size` fit in `width` pixels (at least one).
+pub fn chars_fitting(width: f64, font_size: f64) -> usize {
+    let fitting = (width / (font_size * AVERAGE_CHAR_WIDTH_EM)).floor();
+    if fitting.is_finite() && fitting >= 1.0 {
+        fitting as usize
+    } else {
+        1
+    }
+}
+
+/// `text` cut to at most `max_chars` characters, ending in an ellipsis when cut.
+/// The full text is always kept elsewhere (a `<title>` tooltip and the page's table).
+pub fn truncate_chars(text: &str, max_chars: usize) -> String {
+    let max_chars = max_chars.max(1);
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max_chars - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// A lowercase ASCII slug of `text` (letters, digits and single dashes), used to
+/// build element ids and class names. Never empty.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() {
+        slug.push('x');
+    }
+    slug
+}
+
+/// A stable 32-bit FNV-1a hash, written as 8 hex digits; used to keep ids unique
+/// when a slug had to be shortened or lost characters.
+pub fn short_hash(text: &str) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.as_bytes() {
+        hash ^= u32::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("{hash:08x}")
+}
+
+/// A coordinate or length written with one decimal, the precision every diagram uses.
+pub fn num(value: f64) -> String {
+    let value = if value.is_finite() { value } else { 0.0 };
+    // Avoid "-0.0", which would make equal layouts print differently.
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded == 0.0 {
+        "0.0".to_string()
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// A percentage such as availability: two decimals at least, three when the third
+/// matters (99.95%, 99.995%, 99.70%). `None` for values that are not numbers.
+pub fn percent(value: f64) -> Option<String> {
+    if !value.is_finite() {
+        return None;
+    }
+    let mut text = format!("{:.3}", value.clamp(0.0, 100.0));
+    if text.ends_with('0') {
+        text.pop();
+    }
+    text.push('%');
+    Some(text)
+}
+
+/// A share between 0 and 1 as a whole percentage ("78%"); non-numbers count as 0.
+pub fn whole_percent(share: f64) -> String {
+    let share = if share.is_finite() {
+        share.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    format!("{:.0}%", share * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_and_never_empty() {
+        assert_eq!(
+            slugify("Risk matrix: Checkout <script>"),
+            "risk-matrix-checkout-script"
+        );
+        assert_eq!(slugify("注文"), "x");
+        assert_eq!(slugify("--a--b--"), "a-b");
+    }
+
+    #[test]
+    fn truncation_keeps_short_text_and_marks_cuts() {
+        assert_eq!(truncate_chars("payments", 20), "payments");
+        assert_eq!(truncate_chars("payments-database", 8), "payment…");
+    }
+
+    #[test]
+    fn numbers_have_fixed_precision() {
+        assert_eq!(num(1.0 / 3.0), "0.3");
+        assert_eq!(num(-0.01), "0.0");
+        assert_eq!(num(f64::NAN), "0.0");
+        assert_eq!(percent(99.95).as_deref(), Some("99.95%"));
+        assert_eq!(percent(99.7).as_deref(), Some("99.70%"));
+        assert_eq!(percent(99.995).as_deref(), Some("99.995%"));
+        assert_eq!(percent(f64::INFINITY), None);
+        assert_eq!(whole_percent(0.777), "78%");
+        assert_eq!(whole_percent(7.0), "100%");
+    }
+}
