@@ -51,6 +51,17 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Build into memory, serve it, rebuild on every change and reload the browser.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on (only this machine by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Start a new handbook with a working example.
     Init {
         /// Where to create it (default: the current directory).
@@ -89,6 +100,7 @@ fn main() -> ExitCode {
             out,
             base_url,
         } => build(&common, out, base_url),
+        Command::Serve { common, bind, port } => serve(&common, bind, port),
         Command::Check { common } => check(&common),
         Command::Init { dir } => orr::init::init(&dir.unwrap_or_else(|| PathBuf::from(".")))
             .map(|msg| {
@@ -193,6 +205,20 @@ fn guard_out(root: &Path, out: &Path) -> Result<(), Fatal> {
         )));
     }
     Ok(())
+}
+
+fn serve(common: &Common, bind: std::net::IpAddr, port: u16) -> Result<ExitCode, Fatal> {
+    let options = options(common, None)?;
+    let mut config = orr::serve::ServeConfig::new(&options.root);
+    config.bind = bind;
+    config.port = port;
+    let engine = Engine::new();
+    let rebuild: orr::serve::Rebuild =
+        Box::new(move || orr::pipeline::build_for_serve(&engine, &options));
+    let handle = orr::serve::start(config, rebuild).map_err(|e| Fatal(e.to_string()))?;
+    println!("serving http://{}/ (Ctrl-C to stop)", handle.addr());
+    handle.wait();
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(common: &Common) -> Result<ExitCode, Fatal> {

@@ -102,33 +102,12 @@ impl Renderer<'_> {
                     };
                     code = Some((lang, String::new()));
                 }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = self.rewrite(source, from, dest_url, range.start, diags);
-                    out.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = self.rewrite(source, from, dest_url, range.start, diags);
-                    out.push(Event::Start(Tag::Image {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
+                Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                    let mut tag = tag.clone();
+                    if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                        *dest_url = self.rewrite(source, from, dest_url, range.start, diags);
+                    }
+                    out.push(Event::Start(tag));
                 }
                 // Raw HTML is shown as text: user content never becomes markup.
                 Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html.clone())),

@@ -91,3 +91,35 @@ impl Engine {
 pub fn default_out(root: &Path) -> PathBuf {
     root.join("site")
 }
+
+/// One rebuild of `orr serve`: the site in memory, or the diagnostics for the
+/// terminal and the browser overlay. Warnings are printed here.
+pub fn build_for_serve(
+    engine: &Engine,
+    options: &Options,
+) -> Result<Site, crate::serve::BuildFailure> {
+    match engine.build(options) {
+        Ok((site, warnings)) => {
+            if !warnings.is_empty() {
+                eprint!("{}", warnings.render());
+            }
+            Ok(site)
+        }
+        Err(mut diags) => {
+            diags.sort();
+            Err(crate::serve::BuildFailure {
+                report: diags.render(),
+                errors: diags
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| crate::serve::OverlayError {
+                        file: d.file.clone(),
+                        line: d.line,
+                        column: d.column,
+                        message: d.message.clone(),
+                    })
+                    .collect(),
+            })
+        }
+    }
+}

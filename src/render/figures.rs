@@ -1,8 +1,8 @@
 //! The pictures of each page: model and assessment turned into the inputs of
 //! the `svg` module. Every picture has its data as a table beside it too.
 
-use crate::analyze::{round, Assessment, ServiceAssessment};
-use crate::model::{Handbook, Risk, RiskStatus, Service};
+use crate::analyze::{round, Assessment, DependencyView, ServiceAssessment};
+use crate::model::{Dependency, Handbook, Risk, RiskStatus, Service};
 use crate::svg::{
     self, Bar, ConceptEdge, ConceptNode, DependencyGraph, GraphEdge, GraphNode, HeatColumn,
     HeatRow, NodeKind, RiskPoint,
@@ -78,6 +78,28 @@ fn service_node(h: &Handbook, a: &Assessment, name: &str, kind: NodeKind) -> Gra
     }
 }
 
+/// The node of an external dependency (`None` for a service of the handbook).
+fn external_node(view: &DependencyView) -> Option<GraphNode> {
+    (!view.internal).then(|| GraphNode {
+        id: external_id(&view.name),
+        label: view.name.clone(),
+        kind: NodeKind::External,
+        href: None,
+        availability: view.availability,
+        note: Some("external".into()),
+    })
+}
+
+fn dependency_edge(from: &str, to: String, dep: &Dependency) -> GraphEdge {
+    GraphEdge {
+        from: from.to_string(),
+        to,
+        hard: dep.hard,
+        fallback: dep.fallback.is_some(),
+        missing_timeout: dep.hard && dep.timeout_ms.is_none(),
+    }
+}
+
 fn external_id(name: &str) -> String {
     format!("external:{name}")
 }
@@ -98,26 +120,12 @@ pub fn service_dependencies(
             external_id(&view.name)
         };
         if !nodes.iter().any(|n| n.id == id) {
-            nodes.push(if view.internal {
-                service_node(h, a, &view.name, NodeKind::Service)
-            } else {
-                GraphNode {
-                    id: id.clone(),
-                    label: view.name.clone(),
-                    kind: NodeKind::External,
-                    href: None,
-                    availability: view.availability,
-                    note: Some("external".into()),
-                }
+            nodes.push(match external_node(view) {
+                Some(node) => node,
+                None => service_node(h, a, &view.name, NodeKind::Service),
             });
         }
-        edges.push(GraphEdge {
-            from: s.name.clone(),
-            to: id,
-            hard: dep.hard,
-            fallback: dep.fallback.is_some(),
-            missing_timeout: dep.hard && dep.timeout_ms.is_none(),
-        });
+        edges.push(dependency_edge(&s.name, id, dep));
     }
     for dependant in a.dependants.get(&s.name).into_iter().flatten() {
         if !nodes.iter().any(|n| &n.id == dependant) {
@@ -127,13 +135,7 @@ pub fn service_dependencies(
             for dep in other.dependencies.iter().filter(|d| {
                 d.target.name() == s.name && matches!(d.target, crate::model::Target::Service(_))
             }) {
-                edges.push(GraphEdge {
-                    from: dependant.clone(),
-                    to: s.name.clone(),
-                    hard: dep.hard,
-                    fallback: dep.fallback.is_some(),
-                    missing_timeout: dep.hard && dep.timeout_ms.is_none(),
-                });
+                edges.push(dependency_edge(dependant, s.name.clone(), dep));
             }
         }
     }
@@ -174,23 +176,10 @@ pub fn organisation_graph(h: &Handbook, a: &Assessment) -> String {
             } else {
                 external_id(&view.name)
             };
-            if !view.internal && !nodes.iter().any(|n| n.id == id) {
-                nodes.push(GraphNode {
-                    id: id.clone(),
-                    label: view.name.clone(),
-                    kind: NodeKind::External,
-                    href: None,
-                    availability: view.availability,
-                    note: Some("external".into()),
-                });
+            if !nodes.iter().any(|n| n.id == id) {
+                nodes.extend(external_node(view));
             }
-            edges.push(GraphEdge {
-                from: s.name.clone(),
-                to: id,
-                hard: dep.hard,
-                fallback: dep.fallback.is_some(),
-                missing_timeout: dep.hard && dep.timeout_ms.is_none(),
-            });
+            edges.push(dependency_edge(&s.name, id, dep));
         }
     }
     let graph = DependencyGraph {
