@@ -10,6 +10,7 @@ mod waivers;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::date::days_between;
@@ -183,15 +184,18 @@ pub struct ServiceAssessment {
 pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
     let graph = availability::Graph::new(handbook);
     let mut findings = graph.cycle_findings();
-    let services = handbook
+    // Each service is judged on its own, so they are judged in parallel; the
+    // collected order is the handbook's, so the output stays deterministic.
+    let judged: Vec<(ServiceAssessment, Vec<Diagnostic>)> = handbook
         .services
-        .iter()
-        .map(|s| {
-            let (assessment, mut f) = assess_service(handbook, &graph, s, today);
-            findings.append(&mut f);
-            assessment
-        })
+        .par_iter()
+        .map(|s| assess_service(handbook, &graph, s, today))
         .collect();
+    let mut services = Vec::with_capacity(judged.len());
+    for (assessment, mut f) in judged {
+        findings.append(&mut f);
+        services.push(assessment);
+    }
     Assessment {
         today,
         services,

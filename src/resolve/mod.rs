@@ -134,11 +134,10 @@ fn link_targets(sources: &Sources) -> LinkTargets {
             format!("concepts/{}/", d.stem),
         );
     }
-    for d in &sources.services {
-        t.insert(
-            format!("services/{}.yaml", d.stem),
-            format!("services/{}/", d.stem),
-        );
+    // Every service file, parsed or not: one with a syntax error is still a
+    // known link target, so its mistake is not repeated at every link to it.
+    for name in &sources.service_names {
+        t.insert(format!("services/{name}.yaml"), format!("services/{name}/"));
     }
     for d in &sources.service_prose {
         t.insert(
