@@ -316,13 +316,23 @@ fn risks(h: &Handbook, pairs: &[(&Service, &ServiceAssessment)]) -> Page {
             .then_with(|| sa.name.cmp(&sb.name))
             .then_with(|| ra.id.cmp(&rb.id))
     });
-    let mut cells: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // One list per occupied cell, the highest scores first (the order a reviewer reads in).
+    let mut by_cell: BTreeMap<(std::cmp::Reverse<u32>, std::cmp::Reverse<u8>, u8), Vec<Value>> =
+        BTreeMap::new();
     for (s, r) in &all {
-        cells
-            .entry(format!("s{}-l{}", r.severity, r.likelihood))
-            .or_default()
-            .push(risk_row(h, s, r));
+        let key = (
+            std::cmp::Reverse(r.score()),
+            std::cmp::Reverse(r.severity),
+            r.likelihood,
+        );
+        by_cell.entry(key).or_default().push(risk_row(h, s, r));
     }
+    let cells: Vec<Value> = by_cell
+        .into_iter()
+        .map(|((_, std::cmp::Reverse(severity), likelihood), rows)| {
+            json!({"anchor": format!("s{severity}-l{likelihood}"), "severity": severity, "likelihood": likelihood, "score": u32::from(severity) * u32::from(likelihood), "rows": rows})
+        })
+        .collect();
     page(
         "risks/index.html",
         "risks.html",
