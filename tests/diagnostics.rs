@@ -10,13 +10,7 @@ use common::*;
 fn check_output(name: &str) -> Run {
     let overlay = fixtures().join("broken").join(name);
     let dir = handbook("minimal", &[&overlay]);
-    let run = orr(&[
-        "check",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let run = run_on("check", dir.path());
     assert!(!dir.path().join("site").exists(), "check writes nothing");
     run
 }
@@ -61,13 +55,7 @@ fn one_run_reports_every_error_of_every_file() {
             &broken.join("dates-and-ranges"),
         ],
     );
-    let run = orr(&[
-        "check",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let run = run_on("check", dir.path());
     assert_eq!(run.code, 1);
     for needle in [
         "unknown concept `load-tests`",
@@ -103,13 +91,7 @@ fn a_failed_build_leaves_the_previous_site_exactly_as_it_was() {
     let out = build(dir.path(), &[]);
     let before = snapshot(&out);
     copy_tree(&fixtures().join("broken/unknown-question-id"), dir.path());
-    let run = orr(&[
-        "build",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let run = run_on("build", dir.path());
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("did you mean `capacity-replica-peak`?"));
     assert_eq!(snapshot(&out), before);
@@ -175,13 +157,7 @@ fn unexpected_files_are_warned_about_and_gitignored_ones_are_not_read() {
         "not: [valid\n",
     )
     .unwrap();
-    let run = orr(&[
-        "check",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let run = run_on("check", dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr

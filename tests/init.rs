@@ -12,7 +12,7 @@ fn init_starts_a_handbook_that_checks_and_builds() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(root.join("content/orr.yaml").exists());
     assert_eq!(read(&root.join(".gitignore")), "site/\n");
-    let check = orr(&["check", "--root", root.to_str().unwrap(), "--today", TODAY]);
+    let check = run_on("check", &root);
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(
         check.stdout.starts_with("ok: 160 questions"),

@@ -97,3 +97,8 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// `orr <command> --root <root> --today TODAY`.
+pub fn run_on(command: &str, root: &Path) -> Run {
+    orr(&[command, "--root", root.to_str().unwrap(), "--today", TODAY])
+}
