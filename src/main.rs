@@ -189,22 +189,62 @@ fn build(
     }
 }
 
-/// The output directory is replaced whole: it must never be the handbook or hold it.
+/// The output directory is replaced whole: it must never be the handbook,
+/// hold it, or sit inside its sources, however the path is spelled (`..`,
+/// symlinks), and it must not be an existing file.
 fn guard_out(root: &Path, out: &Path) -> Result<(), Fatal> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, out_abs) = (abs(root), abs(out));
-    let normal = |p: PathBuf| p.components().collect::<PathBuf>();
-    let (root, out_abs) = (normal(root), normal(out_abs));
+    let refuse = |why: &str| {
+        Err(Fatal(format!(
+            "refusing to write the site to `{}`: {why}",
+            out.display()
+        )))
+    };
+    if out.is_file() {
+        return refuse("it is a file, and the site is a directory");
+    }
+    let (root, target) = (real_path(root), real_path(out));
     let protected = ["content", "templates", "assets"]
         .iter()
-        .any(|d| out_abs.starts_with(root.join(d)));
-    if root.starts_with(&out_abs) || protected {
-        return Err(Fatal(format!(
-            "refusing to write the site to `{}`: it would replace the handbook's own files",
-            out.display()
-        )));
+        .any(|d| target.starts_with(root.join(d)));
+    if root.starts_with(&target) || protected {
+        return refuse("it would replace the handbook's own files");
     }
     Ok(())
+}
+
+/// `path` made absolute with symlinks and `..` resolved: the longest existing
+/// prefix is canonicalised, the rest (not created yet) is resolved by name.
+fn real_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            (None, Some(parent)) => {
+                rest.push(std::ffi::OsString::from(".."));
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for part in rest.iter().rev() {
+        match part.to_str() {
+            Some("..") => {
+                resolved.pop();
+            }
+            Some(".") => {}
+            _ => resolved.push(part),
+        }
+    }
+    resolved
 }
 
 fn serve(common: &Common, bind: std::net::IpAddr, port: u16) -> Result<ExitCode, Fatal> {
