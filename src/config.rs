@@ -75,6 +75,20 @@ fn default_base_url() -> String {
     "/".to_string()
 }
 
+/// A base URL is site-absolute (`/`, `/handbook/`) or an `http(s)://` URL:
+/// it starts every link of the site, so no other scheme may slip in.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    let web = matches!(crate::links::classify(url), crate::links::LinkKind::Web);
+    if web || (url.starts_with('/') && !url.starts_with("//")) {
+        Ok(())
+    } else {
+        Err(format!(
+            "base URL `{url}` must start with `/` or be an `https://` URL"
+        ))
+    }
+}
+
 /// A base URL always ends with exactly one `/`, so links are `base + path`.
 pub fn normalize_base_url(url: &str) -> String {
     let trimmed = url.trim().trim_end_matches('/');

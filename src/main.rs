@@ -140,6 +140,9 @@ fn options(common: &Common, base_url: Option<String>) -> Result<Options, Fatal> 
             common.root.display()
         )));
     }
+    if let Some(url) = &base_url {
+        orr::config::check_base_url(url).map_err(|e| Fatal(format!("--base-url: {e}")))?;
+    }
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let today =
         orr::date::resolve_today(common.today.as_deref(), epoch.as_deref()).map_err(Fatal)?;

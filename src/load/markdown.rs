@@ -52,15 +52,27 @@ impl Section {
 pub fn sections(body: &str, offset: usize, split_h2: bool) -> Vec<Section> {
     let mut out = vec![Section::default()];
     let mut in_h2: Option<Heading> = None;
+    // Headings inside block quotes, lists or footnotes belong to that block: only
+    // top-level ones cut the document (else the block's HTML would be split open).
+    let mut nesting = 0usize;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let range = range.start + offset..range.end + offset;
+        match &event {
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+            ) => nesting += 1,
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+            ) => nesting = nesting.saturating_sub(1),
+            _ => {}
+        }
         match &event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H2,
                 id,
                 classes,
                 attrs,
-            }) if split_h2 => {
+            }) if split_h2 && nesting == 0 => {
                 in_h2 = Some(Heading {
                     text: String::new(),
                     id: id.as_ref().map(|s| s.to_string()),
@@ -73,7 +85,7 @@ pub fn sections(body: &str, offset: usize, split_h2: bool) -> Vec<Section> {
                 });
                 out.push(Section::default());
             }
-            Event::End(TagEnd::Heading(HeadingLevel::H2)) if split_h2 => {
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) if split_h2 && in_h2.is_some() => {
                 if let (Some(heading), Some(section)) = (in_h2.take(), out.last_mut()) {
                     section.events.push((event.into_static(), range));
                     section.body_start = section.events.len();

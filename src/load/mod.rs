@@ -215,11 +215,12 @@ fn read_source(root: &Path, abs: &Path, diags: &mut Vec<Diagnostic>) -> Option<S
                 }
                 Some(SourceFile::new(shown, text))
             }
-            Err(_) => {
-                diags.push(
-                    Diagnostic::file_error(&shown, "not valid UTF-8 text")
-                        .help("save the file as UTF-8"),
-                );
+            Err(e) => {
+                diags.push(utf8_error(
+                    &shown,
+                    e.as_bytes(),
+                    e.utf8_error().valid_up_to(),
+                ));
                 None
             }
         },
@@ -228,6 +229,22 @@ fn read_source(root: &Path, abs: &Path, diags: &mut Vec<Diagnostic>) -> Option<S
             None
         }
     }
+}
+
+/// "not valid UTF-8" at the first bad byte: the valid prefix gives its line and column.
+fn utf8_error(shown: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let valid = &bytes[..valid_up_to];
+    let start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let end = bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| start + i);
+    let mut d =
+        Diagnostic::file_error(shown, "not valid UTF-8 text").help("save the file as UTF-8");
+    d.line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    d.column = String::from_utf8_lossy(&valid[start..]).chars().count() + 1;
+    d.source_line = Some(String::from_utf8_lossy(&bytes[start..end]).into_owned());
+    d
 }
 
 fn stem_of(rel: &str) -> String {

@@ -99,6 +99,14 @@ fn check_config(sources: &Sources, diags: &mut Diagnostics) {
             ));
         }
     }
+    if let Err(message) = crate::config::check_base_url(&sources.config.base_url) {
+        let (line, column) = locate(&source.text, &[Seg::Key("base_url")]);
+        let value_column = column + "base_url:".len() + 1;
+        diags.push(
+            Diagnostic::error(source, line, value_column, message)
+                .help("e.g. `base_url: /` or `base_url: https://orr.example.internal/`"),
+        );
+    }
     for tag in sources.config.tags.keys() {
         if !is_valid_id(tag) {
             let (line, column) = locate(&source.text, &[Seg::Key("tags"), Seg::Key(tag)]);

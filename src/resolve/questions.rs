@@ -135,12 +135,13 @@ pub(crate) fn collect(
     let mut duplicates = Vec::new();
     for q in &questions {
         if let Some(prev) = first.insert(&q.id, q) {
-            let (earlier, later) =
-                if (&prev.place.file, prev.place.line) <= (&q.place.file, q.place.line) {
-                    (prev, q)
-                } else {
-                    (q, prev)
-                };
+            // The bank's question is the original; a postmortem re-adding its id is the mistake.
+            let order = |x: &Question| (x.origin.is_some(), x.place.file.clone(), x.place.line);
+            let (earlier, later) = if order(prev) <= order(q) {
+                (prev, q)
+            } else {
+                (q, prev)
+            };
             duplicates.push(
                 Diagnostic::at_place(
                     crate::diagnostics::Severity::Error,
@@ -224,7 +225,7 @@ fn question(
             local.push(d);
             continue;
         }
-        let Some(value) = value.as_deref() else {
+        let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) else {
             local.push(
                 Diagnostic::error(source, line, at, format!("attribute `{key}` has no value"))
                     .help(format!("write `{key}=...`")),

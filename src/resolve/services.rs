@@ -57,6 +57,7 @@ pub(crate) fn resolve_services(
             handbook,
             names: &names,
             local,
+            seen_dependencies: BTreeSet::new(),
         };
         let mut service = checker.check();
         service.prose_html = prose_html;
@@ -71,6 +72,8 @@ struct ServiceChecker<'a, 'b> {
     handbook: &'a Handbook,
     names: &'a BTreeSet<&'a str>,
     local: &'b mut Vec<Diagnostic>,
+    /// Dependencies seen so far, to catch one listed twice (it would count twice in the ceiling).
+    seen_dependencies: BTreeSet<Target>,
 }
 
 impl ServiceChecker<'_, '_> {
@@ -263,6 +266,17 @@ impl ServiceChecker<'_, '_> {
                 return None;
             }
         };
+        if !self.seen_dependencies.insert(target.clone()) {
+            let key = if matches!(target, Target::Service(_)) {
+                "service"
+            } else {
+                "external"
+            };
+            let path = [Seg::Key("dependencies"), Seg::Item(i), Seg::Key(key)];
+            self.value_error(&path, format!("`{}` is listed twice in `dependencies`", target.name())).help =
+                Some("list each dependency once: a second entry would count twice in the availability ceiling".into());
+            return None;
+        }
         if let Some(a) = d.availability {
             if !(a > 0.0 && a <= 100.0) {
                 let key = [
