@@ -17,69 +17,152 @@ pub enum Seg<'a> {
 
 /// 1-based line and column of the deepest element of `path` that could be found.
 pub fn locate(text: &str, path: &[Seg]) -> (usize, usize) {
-    let lines: Vec<&str> = text.lines().collect();
-    // Search window: [start, end) lines, with the minimum indentation of children.
-    let (mut start, mut end) = (0usize, lines.len());
-    let mut found = (1usize, 1usize);
-    let mut parent_indent: isize = -1;
-    for seg in path {
-        let hit = match seg {
-            Seg::Key(key) => find_key(&lines, start, end, parent_indent, key),
-            Seg::Item(n) => find_item(&lines, start, end, parent_indent, *n),
-        };
-        match hit {
-            Some((line, col, indent)) => {
-                found = (line + 1, col + 1);
-                let is_key = matches!(seg, Seg::Key(_));
-                let block_end = block_end(&lines, line + 1, end, indent, is_key);
-                // A key's children start on its own line for `- item` and flow forms.
-                start = if matches!(seg, Seg::Item(_)) {
-                    line
-                } else {
-                    line + 1
-                };
-                end = block_end;
-                parent_indent = indent as isize;
-            }
-            None => {
-                // Flow mapping on the found line, such as `{date: ..., event: ...}`.
-                if let Seg::Key(key) = seg {
-                    if let Some(idx) = found
-                        .0
-                        .checked_sub(1)
-                        .and_then(|l| lines.get(l))
-                        .and_then(|l| l.find(&format!("{key}:")))
-                    {
-                        found.1 = lines[found.0 - 1][..idx].chars().count() + 1;
-                    }
+    YamlLines::new(text).locate(path)
+}
+
+/// A YAML file split into lines with each line's shape worked out once, so
+/// that locating many errors in one file stays cheap.
+pub struct YamlLines<'a> {
+    lines: Vec<&'a str>,
+    shapes: Vec<LineShape>,
+}
+
+/// What the block structure needs to know about one line.
+#[derive(Clone, Copy)]
+struct LineShape {
+    indent: usize,
+    /// Not blank and not a comment.
+    content: bool,
+    /// Starts (after indentation) with `-`.
+    dash: bool,
+    /// A block sequence item: `- ...` or a lone `-`.
+    item: bool,
+}
+
+impl<'a> YamlLines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let lines: Vec<&str> = text.lines().collect();
+        let shapes = lines
+            .iter()
+            .map(|line| {
+                let body = line.trim_start_matches(' ');
+                let trimmed = line.trim();
+                LineShape {
+                    indent: line.len() - body.len(),
+                    content: !trimmed.is_empty() && !trimmed.starts_with('#'),
+                    dash: body.starts_with('-'),
+                    item: body.starts_with("- ") || body.trim_end() == "-",
                 }
-                break;
+            })
+            .collect();
+        YamlLines { lines, shapes }
+    }
+
+    /// 1-based line and column of the deepest element of `path` that could be found.
+    pub fn locate(&self, path: &[Seg]) -> (usize, usize) {
+        // Search window: [start, end) lines, with the indentation of the parent.
+        let (mut start, mut end) = (0usize, self.lines.len());
+        let mut found = (1usize, 1usize);
+        let mut parent_indent: isize = -1;
+        for seg in path {
+            let hit = match seg {
+                Seg::Key(key) => self.find_key(start, end, parent_indent, key),
+                Seg::Item(n) => self.find_item(start, end, parent_indent, *n),
+            };
+            match hit {
+                Some((line, col, indent)) => {
+                    found = (line + 1, col + 1);
+                    let is_key = matches!(seg, Seg::Key(_));
+                    end = self.block_end(line + 1, end, indent, is_key);
+                    // An item's own line holds its first key (`- service: x`).
+                    start = if is_key { line + 1 } else { line };
+                    parent_indent = indent as isize;
+                }
+                None => {
+                    // Flow mapping on the found line, such as `{date: ..., event: ...}`.
+                    if let Seg::Key(key) = seg {
+                        let line = found.0.checked_sub(1).and_then(|l| self.lines.get(l));
+                        if let Some((line, idx)) =
+                            line.and_then(|l| l.find(&format!("{key}:")).map(|i| (l, i)))
+                        {
+                            found.1 = line[..idx].chars().count() + 1;
+                        }
+                    }
+                    break;
+                }
             }
         }
+        found
     }
-    found
-}
 
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
+    /// The first line after `from` whose indentation is <= `indent` (the end of a block).
+    /// A key's sequence may sit at the key's own indentation (`deps:` then `- a`).
+    fn block_end(&self, from: usize, end: usize, indent: usize, is_key: bool) -> usize {
+        (from..end)
+            .find(|&i| {
+                let shape = self.shapes[i];
+                let same_level_item = is_key && shape.indent == indent && shape.dash;
+                shape.content && shape.indent <= indent && !same_level_item
+            })
+            .unwrap_or(end)
+    }
 
-fn is_content(line: &str) -> bool {
-    let t = line.trim();
-    !t.is_empty() && !t.starts_with('#')
-}
+    fn find_key(
+        &self,
+        start: usize,
+        end: usize,
+        parent: isize,
+        key: &str,
+    ) -> Option<(usize, usize, usize)> {
+        let mut child_indent: Option<usize> = None;
+        for i in start..end {
+            let shape = self.shapes[i];
+            if !shape.content {
+                continue;
+            }
+            let item_indent = if shape.item {
+                shape.indent + 2
+            } else {
+                shape.indent
+            };
+            if (item_indent as isize) <= parent {
+                continue;
+            }
+            if *child_indent.get_or_insert(item_indent) != item_indent {
+                continue;
+            }
+            if let Some(col) = key_at(self.lines[i], key) {
+                return Some((i, col, item_indent));
+            }
+        }
+        None
+    }
 
-/// The first line after `from` whose indentation is <= `indent` (the end of a block).
-/// A key's sequence may sit at the key's own indentation (`deps:` then `- a`).
-fn block_end(lines: &[&str], from: usize, end: usize, indent: usize, is_key: bool) -> usize {
-    (from..end)
-        .find(|&i| {
-            let line = lines[i];
-            let same_level_item =
-                is_key && indent_of(line) == indent && line.trim_start().starts_with('-');
-            is_content(line) && indent_of(line) <= indent && !same_level_item
-        })
-        .unwrap_or(end)
+    fn find_item(
+        &self,
+        start: usize,
+        end: usize,
+        parent: isize,
+        n: usize,
+    ) -> Option<(usize, usize, usize)> {
+        let mut seen = 0;
+        let mut item_indent: Option<usize> = None;
+        for i in start..end {
+            let shape = self.shapes[i];
+            if !shape.content || !shape.item || (shape.indent as isize) < parent {
+                continue;
+            }
+            if *item_indent.get_or_insert(shape.indent) != shape.indent {
+                continue;
+            }
+            if seen == n {
+                // Children of the item sit two columns to the right of the dash.
+                return Some((i, shape.indent + 2, shape.indent + 1));
+            }
+            seen += 1;
+        }
+        None
+    }
 }
 
 fn key_at(line: &str, key: &str) -> Option<usize> {
@@ -97,73 +180,7 @@ fn key_at(line: &str, key: &str) -> Option<usize> {
         .and_then(|b| b.strip_prefix(key))
         .and_then(|b| b.strip_prefix('"'));
     let rest = unquoted.or_else(|| body.strip_prefix(key))?;
-    if rest.starts_with(':') {
-        Some(offset)
-    } else {
-        None
-    }
-}
-
-fn find_key(
-    lines: &[&str],
-    start: usize,
-    end: usize,
-    parent: isize,
-    key: &str,
-) -> Option<(usize, usize, usize)> {
-    let mut child_indent: Option<usize> = None;
-    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
-        if !is_content(line) {
-            continue;
-        }
-        let indent = indent_of(line);
-        let item_indent = if line.trim_start().starts_with("- ") {
-            indent + 2
-        } else {
-            indent
-        };
-        if (item_indent as isize) <= parent {
-            continue;
-        }
-        let level = *child_indent.get_or_insert(item_indent);
-        if item_indent != level {
-            continue;
-        }
-        if let Some(col) = key_at(line, key) {
-            return Some((i, col, item_indent));
-        }
-    }
-    None
-}
-
-fn find_item(
-    lines: &[&str],
-    start: usize,
-    end: usize,
-    parent: isize,
-    n: usize,
-) -> Option<(usize, usize, usize)> {
-    let mut seen = 0;
-    let mut item_indent: Option<usize> = None;
-    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
-        let trimmed = line.trim_start();
-        if !is_content(line) || !(trimmed.starts_with("- ") || trimmed == "-") {
-            continue;
-        }
-        let indent = indent_of(line);
-        if (indent as isize) < parent {
-            continue;
-        }
-        if *item_indent.get_or_insert(indent) != indent {
-            continue;
-        }
-        if seen == n {
-            // Children of the item sit two columns to the right of the dash.
-            return Some((i, indent + 2, indent + 1));
-        }
-        seen += 1;
-    }
-    None
+    rest.starts_with(':').then_some(offset)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::date::{days_between, parse_date};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::links::{self, LINK_HELP};
 use crate::load::raw::{AnswerRaw, DependencyRaw, ServiceRaw, WaiverRaw};
-use crate::load::yaml_locate::{locate, Seg};
+use crate::load::yaml_locate::{Seg, YamlLines};
 use crate::load::{Sources, YamlDoc};
 use crate::markdown::Renderer;
 use crate::model::*;
@@ -57,6 +57,7 @@ pub(crate) fn resolve_services(
             handbook,
             names: &names,
             local,
+            lines: YamlLines::new(&doc.source.text),
             seen_dependencies: BTreeSet::new(),
         };
         let mut service = checker.check();
@@ -72,6 +73,8 @@ struct ServiceChecker<'a, 'b> {
     handbook: &'a Handbook,
     names: &'a BTreeSet<&'a str>,
     local: &'b mut Vec<Diagnostic>,
+    /// The file split into lines once, for locating every error in it.
+    lines: YamlLines<'a>,
     /// Dependencies seen so far, to catch one listed twice (it would count twice in the ceiling).
     seen_dependencies: BTreeSet<Target>,
 }
@@ -82,7 +85,7 @@ impl ServiceChecker<'_, '_> {
     }
 
     fn at(&self, path: &[Seg]) -> (usize, usize) {
-        locate(&self.doc.source.text, path)
+        self.lines.locate(path)
     }
 
     /// Column of the value after `key: ` on the located line.
