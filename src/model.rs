@@ -32,6 +32,9 @@ pub struct Handbook {
     pub concepts: Vec<Concept>,
     #[serde(skip)]
     pub question_index: BTreeMap<String, usize>,
+    /// Ids written in malformed heading blocks: reported there, not again at each answer.
+    #[serde(skip)]
+    pub malformed_question_ids: std::collections::BTreeSet<String>,
 }
 
 impl Handbook {

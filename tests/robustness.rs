@@ -1189,7 +1189,6 @@ fn empty_attribute_values_are_errors() {
 }
 
 #[test]
-#[ignore = "bug: two ids or a repeated attribute in one heading are silently accepted (last wins)"]
 fn repeated_ids_and_attributes_are_errors() {
     let (r, diags) = check_minimal_with(
         "questions/capacity.md",
@@ -1201,7 +1200,6 @@ fn repeated_ids_and_attributes_are_errors() {
 }
 
 #[test]
-#[ignore = "bug: the column of a bad attribute points at the first `key=` of that name, or at column 1"]
 fn attribute_errors_point_at_the_attribute() {
     // The second `level=` is the bad one: its value is at column 67.
     let (r, diags) = check_minimal_with(
@@ -1228,7 +1226,6 @@ fn attribute_errors_point_at_the_attribute() {
 }
 
 #[test]
-#[ignore = "bug: a malformed attribute block is reported as `has no id` with a made-up id"]
 fn malformed_attribute_blocks_are_reported_as_such() {
     for heading in [
         "## Is peak measured? {#capacity-replica-peak level=required",

@@ -58,6 +58,7 @@ pub fn resolve(
         &renderer,
         diags,
     );
+    let malformed_question_ids = questions::malformed_ids(sources);
     let question_index: BTreeMap<String, usize> = questions
         .iter()
         .enumerate()
@@ -74,6 +75,7 @@ pub fn resolve(
         services: Vec::new(),
         concepts,
         question_index,
+        malformed_question_ids,
     };
     handbook.services = services::resolve_services(sources, &handbook, &renderer, diags);
     handbook
@@ -356,7 +358,15 @@ fn postmortems<'a>(
                         date,
                     });
                 }
-                None => prose.push(section),
+                None => {
+                    if let Some(heading) = &section.heading {
+                        if questions::malformed_block_id(&heading.text).is_some() {
+                            let (line, _) = d.source.line_col(heading.offset);
+                            local.push(questions::malformed_block(&d.source, line));
+                        }
+                    }
+                    prose.push(section)
+                }
             }
         }
         let html = render_sections(renderer, &d.source, prose, &mut local);

@@ -48,6 +48,10 @@ pub(crate) fn collect(
             let Some(heading) = &section.heading else { continue };
             if heading.id.is_none() {
                 let (line, _) = d.source.line_col(heading.offset);
+                if malformed_block_id(&heading.text).is_some() {
+                    local.push(malformed_block(&d.source, line));
+                    continue;
+                }
                 let id = format!("{}-{}", d.stem, super::ids::suggest_id(&heading.text).split('-').take(4).collect::<Vec<_>>().join("-"));
                 local.push(
                     Diagnostic::error(&d.source, line, 1, "this level-2 heading has no id, so nobody can answer it")
@@ -177,29 +181,49 @@ fn question(
     renderer: &Renderer,
     local: &mut Vec<Diagnostic>,
 ) -> Option<Question> {
-    let id = heading.id.clone()?;
     let (line, _) = source.line_col(heading.offset);
     let col = |needle: &str| column_of(source, line, needle, 1);
-    if !is_valid_id(&id) {
-        local.push(bad_id(
-            source,
-            line,
-            col(&format!("#{id}")) + 1,
-            "question id",
-            &id,
-        ));
-        return None;
-    }
-    for class in &heading.classes {
+    // The attribute block as written, token by token with columns; pulldown-cmark's
+    // parse (which keeps only the last id and merges repeats) is the fallback.
+    let tokens = attribute_tokens(source.line_text(line)).unwrap_or_else(|| {
+        let mut t: Vec<(usize, String)> = heading
+            .id
+            .iter()
+            .map(|id| (col(&format!("#{id}")), format!("#{id}")))
+            .collect();
+        t.extend(
+            heading
+                .classes
+                .iter()
+                .map(|c| (col(&format!(".{c}")), format!(".{c}"))),
+        );
+        t.extend(heading.attrs.iter().map(|(k, v)| {
+            (
+                col(&format!("{k}=")),
+                format!("{k}={}", v.as_deref().unwrap_or("")),
+            )
+        }));
+        t
+    });
+    let ids: Vec<&(usize, String)> = tokens.iter().filter(|(_, t)| t.starts_with('#')).collect();
+    let (id_column, id) = match ids.first() {
+        Some((column, token)) => (*column, token[1..].to_string()),
+        None => (col("{"), heading.id.clone()?),
+    };
+    for (column, token) in ids.iter().skip(1) {
         local.push(
             Diagnostic::error(
                 source,
                 line,
-                col(&format!(".{class}")),
-                format!("unknown attribute `.{class}`"),
+                *column,
+                format!("a second id `{token}` for question `{id}`"),
             )
-            .help(format!("question attributes are {}", allowed.join(", "))),
+            .help("a question has exactly one id: keep the one its answers use"),
         );
+    }
+    if !is_valid_id(&id) {
+        local.push(bad_id(source, line, id_column + 1, "question id", &id));
+        return None;
     }
     let mut q = Question {
         id,
@@ -212,11 +236,23 @@ fn question(
         retired: None,
         origin: origin.map(str::to_string),
         guidance_html: String::new(),
-        place: source.place(line, col("{#").max(1)),
+        place: source.place(line, id_column.saturating_sub(1).max(1)),
     };
-    for (key, value) in &heading.attrs {
-        let at = col(&format!("{key}="));
-        if !allowed.contains(&key.as_str()) {
+    let mut seen_keys: Vec<&str> = Vec::new();
+    for (at, token) in tokens.iter().filter(|(_, t)| !t.starts_with('#')) {
+        let at = *at;
+        if let Some(class) = token.strip_prefix('.') {
+            local.push(
+                Diagnostic::error(source, line, at, format!("unknown attribute `.{class}`"))
+                    .help(format!("question attributes are {}", allowed.join(", "))),
+            );
+            continue;
+        }
+        let (key, value) = match token.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (token.as_str(), None),
+        };
+        if !allowed.contains(&key) {
             let mut d = Diagnostic::error(source, line, at, format!("unknown attribute `{key}`"));
             d = match did_you_mean(key, allowed.iter().copied()) {
                 Some(mean) => d.help(mean),
@@ -225,13 +261,33 @@ fn question(
             local.push(d);
             continue;
         }
-        let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) else {
+        if seen_keys.contains(&key) {
+            local.push(
+                Diagnostic::error(
+                    source,
+                    line,
+                    at,
+                    format!("attribute `{key}` is given twice"),
+                )
+                .help("give each attribute once; a comma list holds several values"),
+            );
+        }
+        seen_keys.push(key);
+        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
             local.push(
                 Diagnostic::error(source, line, at, format!("attribute `{key}` has no value"))
                     .help(format!("write `{key}=...`")),
             );
             continue;
         };
+        // Column of the value, and of an item of a comma list within it.
+        let value_at = at + key.chars().count() + 1;
+        let item_at = |item: &str| {
+            value
+                .find(item)
+                .map_or(value_at, |i| value_at + value[..i].chars().count())
+        };
+        let key = key.to_string();
         let list = || {
             value
                 .split(',')
@@ -245,7 +301,7 @@ fn question(
                 "required" => q.level = Level::Required,
                 "recommended" => q.level = Level::Recommended,
                 other => local.push(
-                    Diagnostic::error(source, line, at + 6, format!("unknown level `{other}`"))
+                    Diagnostic::error(source, line, value_at, format!("unknown level `{other}`"))
                         .help("a level is `required` (blocks go) or `recommended`"),
                 ),
             },
@@ -255,7 +311,7 @@ fn question(
                         let mut d = Diagnostic::error(
                             source,
                             line,
-                            col(&tag),
+                            item_at(&tag),
                             format!("unknown tag `{tag}` in `applies`"),
                         );
                         d = match did_you_mean(&tag, known.config.tags.keys().map(String::as_str)) {
@@ -274,7 +330,7 @@ fn question(
                         let mut d = Diagnostic::error(
                             source,
                             line,
-                            col(&concept),
+                            item_at(&concept),
                             format!("unknown concept `{concept}`"),
                         );
                         d = match did_you_mean(&concept, known.concepts.iter().copied()) {
@@ -293,13 +349,17 @@ fn question(
                 Err(e) => local.push(Diagnostic::error(
                     source,
                     line,
-                    at + key.len() + 1,
+                    value_at,
                     format!("attribute `{key}`: {e}"),
                 )),
             },
             "category" if !known.categories.contains(value) => {
-                let mut d =
-                    Diagnostic::error(source, line, at + 9, format!("unknown category `{value}`"));
+                let mut d = Diagnostic::error(
+                    source,
+                    line,
+                    value_at,
+                    format!("unknown category `{value}`"),
+                );
                 d = match did_you_mean(value, known.categories.iter().copied()) {
                     Some(mean) => d.help(mean),
                     None => d.help("categories are the file names of content/questions/*.md"),
@@ -325,4 +385,87 @@ fn question(
     }
     q.guidance_html = renderer.render(source, section.body(), local);
     Some(q)
+}
+
+/// The tokens of the `{...}` block that ends a heading line, with their
+/// 1-based columns; `None` when the line does not end with such a block.
+fn attribute_tokens(line: &str) -> Option<Vec<(usize, String)>> {
+    let trimmed = line.trim_end();
+    let inner_end = trimmed.strip_suffix('}')?.len();
+    let open = trimmed[..inner_end].rfind('{')?;
+    let inner = &trimmed[open + 1..inner_end];
+    let mut tokens = Vec::new();
+    let mut offset = open + 1;
+    for part in inner.split(' ') {
+        if !part.trim().is_empty() {
+            let lead = part.len() - part.trim_start().len();
+            tokens.push((
+                line[..offset + lead].chars().count() + 1,
+                part.trim().to_string(),
+            ));
+        }
+        offset += part.len() + 1;
+    }
+    Some(tokens)
+}
+
+/// Ids of questions whose heading's attribute block is malformed: already
+/// reported there, so answers to them are not reported again as unknown.
+pub(crate) fn malformed_ids(sources: &Sources) -> BTreeSet<String> {
+    let banks = sources.banks.iter().flat_map(|d| d.sections.iter().skip(1));
+    let postmortems = sources.postmortems.iter().flat_map(|d| d.sections.iter());
+    banks
+        .chain(postmortems)
+        .filter_map(|s| s.heading.as_ref())
+        .filter(|h| h.id.is_none())
+        .filter_map(|h| malformed_block_id(&h.text))
+        .collect()
+}
+
+/// For a heading whose `{#...}` block pulldown-cmark could not read: the id it meant.
+pub(crate) fn malformed_block_id(heading_text: &str) -> Option<String> {
+    let start = heading_text.find("{#")? + 2;
+    let id: String = heading_text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '}' && *c != '{')
+        .collect();
+    (!id.is_empty()).then_some(id)
+}
+
+/// The error for a heading whose attribute block is malformed.
+pub(crate) fn malformed_block(source: &SourceFile, line: usize) -> Diagnostic {
+    let column = column_of(source, line, "{#", 1);
+    Diagnostic::error(source, line, column, "this heading's attribute block `{#...}` is malformed, so its question cannot be read")
+        .help("end the heading with one block `{#id key=value ...}`: closed with `}`, without nested braces")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_of_the_attribute_block_carry_their_columns() {
+        let line = "## Is it measured? {#cap-a level=required  applies=x,y}";
+        let tokens = attribute_tokens(line).unwrap();
+        let shown: Vec<(usize, &str)> = tokens.iter().map(|(c, t)| (*c, t.as_str())).collect();
+        assert_eq!(
+            shown,
+            vec![(21, "#cap-a"), (28, "level=required"), (44, "applies=x,y")]
+        );
+        assert!(attribute_tokens("## No block here").is_none());
+        assert!(attribute_tokens("## Unclosed {#a level=x").is_none());
+    }
+
+    #[test]
+    fn the_id_of_a_malformed_block_is_recovered() {
+        assert_eq!(
+            malformed_block_id("Is it? {#cap-a level=required").as_deref(),
+            Some("cap-a")
+        );
+        assert_eq!(
+            malformed_block_id("Is it? {#cap-a {level=x}}").as_deref(),
+            Some("cap-a")
+        );
+        assert_eq!(malformed_block_id("Plain prose"), None);
+    }
 }

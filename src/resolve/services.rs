@@ -306,6 +306,9 @@ impl ServiceChecker<'_, '_> {
 
     fn answer(&mut self, id: &str, a: &AnswerRaw, tags: &[String]) -> Option<Answer> {
         let key = [Seg::Key("answers"), Seg::Key(id)];
+        if self.handbook.malformed_question_ids.contains(id) {
+            return None;
+        }
         let Some(question) = self.handbook.question(id) else {
             let help = did_you_mean(id, self.handbook.questions.iter().map(|q| q.id.as_str()))
                 .unwrap_or_else(|| {
