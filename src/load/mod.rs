@@ -266,7 +266,17 @@ fn parse_file(
         Kind::Config => {
             let parsed = yaml::parse::<Config>(&source, &source.text, 1);
             match parsed {
-                Ok(config) => Some(Parsed::Config(config, source)),
+                Ok(mut config) => {
+                    if config.bank_version.is_some() {
+                        let (line, _) = yaml_locate::locate(
+                            &source.text,
+                            &[yaml_locate::Seg::Key("bank_version")],
+                        );
+                        config.bank_version =
+                            yaml::raw_scalar(&source.text, line).or(config.bank_version);
+                    }
+                    Some(Parsed::Config(config, source))
+                }
                 Err(d) => {
                     diags.push(d);
                     Some(Parsed::Config(
@@ -286,18 +296,46 @@ fn parse_file(
                 None
             }
         },
-        Kind::Chapter => markdown_doc(source, stem, false, diags).map(Parsed::Chapter),
-        Kind::Bank => markdown_doc(source, stem, true, diags).map(Parsed::Bank),
-        Kind::Postmortem => markdown_doc(source, stem, true, diags).map(Parsed::Postmortem),
-        Kind::Concept => markdown_doc(source, stem, false, diags).map(Parsed::Concept),
-        Kind::ServiceProse => markdown_doc(source, stem, false, diags).map(Parsed::ServiceProse),
+        Kind::Chapter => {
+            let fallback = ChapterFront {
+                title: stem.clone(),
+                weight: 0,
+            };
+            markdown_doc(source, stem, false, Some(fallback), diags).map(Parsed::Chapter)
+        }
+        Kind::Bank => {
+            let fallback = BankFront {
+                title: stem.clone(),
+                order: i64::MAX,
+                asks: String::new(),
+            };
+            markdown_doc(source, stem, true, Some(fallback), diags).map(Parsed::Bank)
+        }
+        // A postmortem's id and date cannot be guessed: it is left out until fixed.
+        Kind::Postmortem => markdown_doc(source, stem, true, None, diags).map(Parsed::Postmortem),
+        Kind::Concept => {
+            let fallback = ConceptFront {
+                title: stem.clone(),
+                group: String::new(),
+                links: Vec::new(),
+            };
+            markdown_doc(source, stem, false, Some(fallback), diags).map(Parsed::Concept)
+        }
+        Kind::ServiceProse => {
+            markdown_doc(source, stem, false, Some(ProseFront {}), diags).map(Parsed::ServiceProse)
+        }
     }
 }
 
+/// Parses a Markdown document. When its front matter is wrong and a `fallback`
+/// is given, the error is reported and the document kept with the fallback, so
+/// what it holds (a bank's questions, a link target) does not vanish and cause
+/// a second error everywhere it is used.
 fn markdown_doc<F: DeserializeOwned>(
     source: SourceFile,
     stem: String,
     split_h2: bool,
+    fallback: Option<F>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<MarkdownDoc<F>> {
     let split = match frontmatter::split(&source.text) {
@@ -324,7 +362,7 @@ fn markdown_doc<F: DeserializeOwned>(
                 .help("start the file with a `---` block holding at least `title:`");
             }
             diags.push(d);
-            return None;
+            fallback?
         }
     };
     let sections = markdown::sections(split.body, split.body_offset, split_h2);

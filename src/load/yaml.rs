@@ -56,23 +56,42 @@ fn hint_for(message: &str) -> Option<String> {
 }
 
 /// Accepts a string or a number as text: `bank_version: 2026.11` means "2026.11".
+/// (A number loses trailing zeros on the way; `load` restores the text as written.)
 pub fn scalar_string<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Scalar {
-        Text(String),
-        Int(i64),
-        Float(f64),
+    struct Label;
+    impl serde::de::Visitor<'_> for Label {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a version label such as \"2026.11\"")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
     }
-    Ok(
-        Option::<Scalar>::deserialize(deserializer)?.map(|s| match s {
-            Scalar::Text(t) => t,
-            Scalar::Int(i) => i.to_string(),
-            Scalar::Float(f) => f.to_string(),
-        }),
-    )
+    deserializer.deserialize_any(Label)
+}
+
+/// The scalar after `key:` on its line, as written (quotes and comment removed).
+pub fn raw_scalar(text: &str, line: usize) -> Option<String> {
+    let line = text.lines().nth(line.checked_sub(1)?)?;
+    let value = line.split_once(':')?.1;
+    let value = value.split(" #").next()?.trim();
+    let unquoted = value.trim_matches(|c| c == '"' || c == '\'');
+    (!unquoted.is_empty()).then(|| unquoted.to_string())
 }
 
 /// Treats an explicit `null` (a key with nothing under it) as the default value.
