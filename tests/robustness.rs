@@ -1091,7 +1091,6 @@ fn check_minimal_with(rel: &str, text: &str) -> (Run, Vec<Printed>) {
 }
 
 #[test]
-#[ignore = "bug: duplicate keys in answers are silently accepted (last one wins)"]
 fn duplicate_answer_keys_are_an_error() {
     let (r, diags) = check_minimal_with(
         "services/checkout.yaml",
@@ -1107,7 +1106,6 @@ fn duplicate_answer_keys_are_an_error() {
 }
 
 #[test]
-#[ignore = "bug: `duplicate field` points at the first key of the mapping, not the duplicate"]
 fn duplicate_fields_point_at_the_second_occurrence() {
     let (r, diags) = check_minimal_with("services/checkout.yaml", &svc("tier: 2\n"));
     assert_eq!(r.code, 1);

@@ -79,7 +79,7 @@ pub struct ServiceRaw {
     pub oncall: Option<OncallRaw>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub dependencies: Vec<DependencyRaw>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "super::yaml::unique_keys")]
     pub answers: BTreeMap<String, AnswerRaw>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub risks: Vec<RiskRaw>,

@@ -14,10 +14,16 @@ pub fn parse<T: DeserializeOwned>(
 ) -> Result<T, Diagnostic> {
     let doc = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str(doc).map_err(|err| {
-        let (line, column) = err
+        let (mut line, mut column) = err
             .location()
             .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
         let message = strip_position(&err.to_string());
+        // serde reports a repeated key at the start of its mapping; point at the repeat.
+        if let Some(key) = duplicated_key(&message) {
+            if let Some((l, c)) = second_occurrence(yaml, key, line + 1 - first_line) {
+                (line, column) = (l + first_line - 1, c);
+            }
+        }
         let help = hint_for(&message);
         let mut d = Diagnostic::error(source, line, column, message);
         if let Some(help) = help {
@@ -25,6 +31,66 @@ pub fn parse<T: DeserializeOwned>(
         }
         d
     })
+}
+
+/// The key named by a "duplicate field `k`" or "duplicate key `k`" message.
+fn duplicated_key(message: &str) -> Option<&str> {
+    let start = message
+        .find("duplicate field `")
+        .or_else(|| message.find("duplicate key `"))?;
+    let rest = message[start..].split_once('`')?.1;
+    rest.split_once('`').map(|(key, _)| key)
+}
+
+/// 1-based line and column of the second `key:` at one indentation, searching
+/// from 1-based line `from` of `yaml`.
+fn second_occurrence(yaml: &str, key: &str, from: usize) -> Option<(usize, usize)> {
+    let mut first_column = None;
+    for (i, line) in yaml.lines().enumerate().skip(from.saturating_sub(1)) {
+        let Some(column) = super::yaml_locate::key_at(line, key) else {
+            continue;
+        };
+        match first_column {
+            None => first_column = Some(column),
+            Some(c) if c == column => return Some((i + 1, column + 1)),
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+/// Deserializes a map whose keys must be unique (YAML itself keeps the last silently).
+pub fn unique_keys<'de, D, V>(
+    deserializer: D,
+) -> Result<std::collections::BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Unique<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Unique<V> {
+        type Value = std::collections::BTreeMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a mapping")
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Default::default())
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = std::collections::BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_any(Unique(std::marker::PhantomData))
 }
 
 /// serde_yaml appends " at line N column M"; the diagnostic shows that itself.

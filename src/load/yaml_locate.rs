@@ -165,7 +165,8 @@ impl<'a> YamlLines<'a> {
     }
 }
 
-fn key_at(line: &str, key: &str) -> Option<usize> {
+/// The 0-based column of `key:` on `line` (also after `- `), if the line holds that key.
+pub(crate) fn key_at(line: &str, key: &str) -> Option<usize> {
     let body = line.trim_start_matches(' ');
     let offset = line.len() - body.len();
     let (body, offset) = match body.strip_prefix("- ") {
