@@ -139,17 +139,44 @@ impl Diagnostic {
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {}", self.location());
         if let (Some(text), true) = (&self.source_line, self.line > 0) {
-            let shown = text.replace('\t', " ");
+            let (shown, caret_column) = excerpt(&text.replace('\t', " "), self.column);
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{} | {}", self.line, shown);
-            let lead = " ".repeat(self.column.saturating_sub(1));
-            let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(self.span_len.max(1)));
+            let lead = " ".repeat(caret_column.saturating_sub(1));
+            let width = self.span_len.clamp(1, EXCERPT_CHARS);
+            let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(width));
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} = help: {help}");
         }
         out
     }
+}
+
+/// How much of a long source line is quoted.
+const EXCERPT_CHARS: usize = 100;
+
+/// A line cut to a window around `column` when it is long, and the column within it.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= EXCERPT_CHARS {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(1)
+        .saturating_sub(EXCERPT_CHARS / 2)
+        .min(chars.len() - EXCERPT_CHARS);
+    let end = start + EXCERPT_CHARS;
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut caret = column - start;
+    if start > 0 {
+        shown.insert_str(0, "...");
+        caret += 3;
+    }
+    if end < chars.len() {
+        shown.push_str("...");
+    }
+    (shown, caret)
 }
 
 /// The length of the token starting at `column`: a word, a key, a quoted value.
@@ -278,6 +305,16 @@ mod tests {
             d.render(),
             "error: unknown question id `capacity-x`\n --> content/services/a.yaml:3:3\n  |\n3 |   capacity-x:\n  |   ^^^^^^^^^^\n  = help: did you mean `capacity-y`?\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_quoted_around_the_column() {
+        let line = format!("{}bad{}", "a".repeat(300), "b".repeat(300));
+        let (shown, caret) = excerpt(&line, 301);
+        assert_eq!(shown.chars().count(), 106);
+        assert!(shown.starts_with("...") && shown.ends_with("..."));
+        assert_eq!(shown.chars().nth(caret - 1), Some('b'));
+        assert_eq!(excerpt("short", 2), ("short".to_string(), 2));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod frontmatter;
 pub mod markdown;
 pub mod raw;
+pub mod schema;
 pub mod yaml;
 pub mod yaml_locate;
 
@@ -289,13 +290,7 @@ fn parse_file(
                 }
             }
         }
-        Kind::Service => match yaml::parse::<ServiceRaw>(&source, &source.text, 1) {
-            Ok(doc) => Some(Parsed::Service(YamlDoc { source, stem, doc })),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        },
+        Kind::Service => service_doc(source, stem, diags).map(Parsed::Service),
         Kind::Chapter => {
             let fallback = ChapterFront {
                 title: stem.clone(),
@@ -323,6 +318,36 @@ fn parse_file(
         }
         Kind::ServiceProse => {
             markdown_doc(source, stem, false, Some(ProseFront {}), diags).map(Parsed::ServiceProse)
+        }
+    }
+}
+
+/// Parses a service file: syntax first, then its shape against the schema,
+/// so every unknown key and wrong type in the file is reported in one run.
+fn service_doc(
+    source: SourceFile,
+    stem: String,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<YamlDoc<ServiceRaw>> {
+    let mut value = match yaml::parse::<serde_yaml::Value>(&source, &source.text, 1) {
+        Ok(value) => value,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let mut checker = schema::Checker::new(&source);
+    checker.check_document(&mut value, schema::SERVICE, "a service file");
+    diags.append(&mut checker.diagnostics);
+    match serde_yaml::from_value::<ServiceRaw>(value) {
+        Ok(doc) => Some(YamlDoc { source, stem, doc }),
+        Err(e) => {
+            // The schema admits only what the types accept; this is a number out of range.
+            diags.push(Diagnostic::file_error(
+                &source.path,
+                format!("cannot read this service file: {e}"),
+            ));
+            None
         }
     }
 }

@@ -18,6 +18,15 @@ pub fn parse<T: DeserializeOwned>(
             .location()
             .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
         let message = strip_position(&err.to_string());
+        // serde_yaml's word for a repeated key in a plain mapping; one wording for users.
+        let message = match message.find("duplicate entry with key \"") {
+            Some(start) => {
+                let key = &message[start + "duplicate entry with key \"".len()..];
+                let key = key.split_once('"').map_or(key, |(k, _)| k);
+                format!("{}duplicate key `{key}`", &message[..start])
+            }
+            None => message,
+        };
         // serde reports a repeated key at the start of its mapping; point at the repeat.
         if let Some(key) = duplicated_key(&message) {
             if let Some((l, c)) = second_occurrence(yaml, key, line + 1 - first_line) {
@@ -103,6 +112,14 @@ fn strip_position(message: &str) -> String {
 
 /// For "unknown field `x`, expected one of `a`, `b`": the closest valid name and the list.
 fn hint_for(message: &str) -> Option<String> {
+    if message.contains("recursion limit exceeded") {
+        return Some(
+            "values are nested too deeply: a handbook file needs only a few levels".into(),
+        );
+    }
+    if message.contains("repetition limit exceeded") {
+        return Some("YAML aliases (`*name`) expand to too much text: write the values out".into());
+    }
     let start = message
         .find("unknown field `")
         .or_else(|| message.find("unknown variant `"))?;
