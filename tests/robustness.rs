@@ -293,7 +293,7 @@ fn table() -> Vec<Case> {
         c("undefined alias", "services/checkout.yaml", svc("owner2: *nope\n"), 1),
         // Front matter shapes.
         c("front matter is a list", "handbook/intro.md", "---\n- a\n- b\n---\nbody\n", 1)
-            .at("invalid type: sequence", At(INTRO, 2, Some(1))),
+            .at("invalid type: a list", At(INTRO, 2, Some(1))),
         c("front matter is a scalar", "handbook/intro.md", "---\njust text\n---\nbody\n", 1)
             .at("invalid type: string \"just text\"", At(INTRO, 2, Some(1))),
         c("front matter unclosed", "handbook/intro.md", "---\ntitle: Intro\n\nbody\n", 1)
@@ -401,7 +401,7 @@ fn table() -> Vec<Case> {
             .at("`waiver_max_days` must not be negative", At(ORR, 3, Some(3))),
         c("bad tag names", "orr.yaml", "title: M\ntags:\n  stateful: x\n  Bad Tag: y\n", 1)
             .at("tag `Bad Tag` is not a valid id", At(ORR, 4, Some(3))),
-        c("orr.yaml is a list", "orr.yaml", "- a\n", 1).at("invalid type: sequence", At(ORR, 1, Some(1))),
+        c("orr.yaml is a list", "orr.yaml", "- a\n", 1).at("invalid type: a list", At(ORR, 1, Some(1))),
         c("huge policy numbers", "orr.yaml", "title: M\npolicy:\n  waiver_max_days: 9223372036854775807\n  expiring_soon_days: 9223372036854775807\n  review_max_age_days: 9223372036854775807\n  risk_blocker_score: 4294967295\ntags:\n  stateful: x\n", 0),
         c("unknown orr.yaml key", "orr.yaml", "title: M\npolcy: {}\ntags:\n  stateful: x\n", 1)
             .at("unknown field `polcy`", At(ORR, 2, Some(1))),

@@ -18,6 +18,7 @@ pub fn parse<T: DeserializeOwned>(
             .location()
             .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
         let message = strip_position(&err.to_string());
+        let message = plain_words(&message);
         // serde_yaml's word for a repeated key in a plain mapping; one wording for users.
         let message = match message.find("duplicate entry with key \"") {
             Some(start) => {
@@ -110,6 +111,31 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// serde names Rust types in its messages; users wrote YAML.
+fn plain_words(message: &str) -> String {
+    let mut out = message.to_string();
+    for (rust, yaml) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number, zero or more"),
+        ("expected u32", "expected a whole number, zero or more"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected `true` or `false`"),
+        ("expected a sequence", "expected a list"),
+        ("invalid type: sequence", "invalid type: a list"),
+        ("invalid type: map", "invalid type: a mapping"),
+    ] {
+        out = out.replace(rust, yaml);
+    }
+    // "expected struct ChapterFront" and the like.
+    while let Some(start) = out.find("expected struct ") {
+        let end = out[start + "expected struct ".len()..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(out.len(), |e| start + "expected struct ".len() + e);
+        out.replace_range(start..end, "expected a mapping of `key: value` lines");
+    }
+    out
+}
+
 /// For "unknown field `x`, expected one of `a`, `b`": the closest valid name and the list.
 fn hint_for(message: &str) -> Option<String> {
     if message.contains("recursion limit exceeded") {
@@ -119,6 +145,13 @@ fn hint_for(message: &str) -> Option<String> {
     }
     if message.contains("repetition limit exceeded") {
         return Some("YAML aliases (`*name`) expand to too much text: write the values out".into());
+    }
+    if let Some(start) = message.find("missing field `") {
+        let field = message[start + "missing field `".len()..]
+            .split('`')
+            .next()
+            .unwrap_or("");
+        return Some(format!("add `{field}: ...`"));
     }
     let start = message
         .find("unknown field `")

@@ -216,7 +216,21 @@ fn concepts(sources: &Sources, renderer: &Renderer, diags: &mut Diagnostics) -> 
         }
         let mut links = Vec::new();
         for (i, link) in d.front.links.iter().enumerate() {
-            if known.contains(link.to.as_str()) {
+            if link.to == d.stem {
+                let (line, column) = locate(
+                    &d.source.text,
+                    &[Seg::Key("links"), Seg::Item(i), Seg::Key("to")],
+                );
+                local.push(
+                    Diagnostic::warning(
+                        &d.source,
+                        line,
+                        column,
+                        format!("concept `{}` links to itself; the link is left out", d.stem),
+                    )
+                    .help("link it to another concept, or remove the link"),
+                );
+            } else if known.contains(link.to.as_str()) {
                 links.push(ConceptLink {
                     to: link.to.clone(),
                     label: link.label.clone(),
