@@ -10,7 +10,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::yaml_locate::{Seg, YamlLines};
+use super::yaml_locate::{value_column, Seg, YamlLines};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::source::SourceFile;
 
@@ -181,21 +181,14 @@ impl<'a> Checker<'a> {
         self.error(path, message, help);
         if let Some(d) = self.diagnostics.last_mut() {
             let line = self.source.line_text(d.line);
-            let key_start = line
-                .char_indices()
-                .nth(d.column.saturating_sub(1))
-                .map_or(line.len(), |(i, _)| i);
-            if let Some(colon) = line[key_start..].find(':') {
-                let after = &line[key_start + colon + 1..];
-                let value_start = key_start + colon + 1 + (after.len() - after.trim_start().len());
-                if value_start < line.len() {
-                    d.column = line[..value_start].chars().count() + 1;
-                    d.span_len = line[value_start..]
-                        .chars()
-                        .take_while(|c| !matches!(c, ',' | '}'))
-                        .count()
-                        .max(1);
-                }
+            if let Some(column) = value_column(line, d.column) {
+                d.column = column;
+                let rest: String = line.chars().skip(column - 1).collect();
+                d.span_len = rest
+                    .chars()
+                    .take_while(|c| !matches!(c, ',' | '}'))
+                    .count()
+                    .max(1);
             }
         }
     }

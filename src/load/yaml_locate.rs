@@ -165,6 +165,19 @@ impl<'a> YamlLines<'a> {
     }
 }
 
+/// The 1-based column of the value after the `key:` that starts at 1-based
+/// `key_column` of `line`; `None` when nothing follows on that line.
+pub fn value_column(line: &str, key_column: usize) -> Option<usize> {
+    let key_start = line
+        .char_indices()
+        .nth(key_column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let colon = key_start + line[key_start..].find(':')?;
+    let after = &line[colon + 1..];
+    let value_start = colon + 1 + (after.len() - after.trim_start().len());
+    (value_start < line.len()).then(|| line[..value_start].chars().count() + 1)
+}
+
 /// The 0-based column of `key:` on `line` (also after `- `), if the line holds that key.
 pub(crate) fn key_at(line: &str, key: &str) -> Option<usize> {
     let body = line.trim_start_matches(' ');

@@ -9,7 +9,7 @@ use crate::date::{days_between, parse_date};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::links::{self, LINK_HELP};
 use crate::load::raw::{AnswerRaw, DependencyRaw, ServiceRaw, WaiverRaw};
-use crate::load::yaml_locate::{Seg, YamlLines};
+use crate::load::yaml_locate::{value_column, Seg, YamlLines};
 use crate::load::{Sources, YamlDoc};
 use crate::markdown::Renderer;
 use crate::model::*;
@@ -91,15 +91,7 @@ impl ServiceChecker<'_, '_> {
     /// Column of the value after `key: ` on the located line.
     fn value_at(&self, path: &[Seg]) -> (usize, usize) {
         let (line, column) = self.at(path);
-        let text = self.source().line_text(line);
-        let col = text
-            .char_indices()
-            .skip(column.saturating_sub(1))
-            .find(|(_, c)| *c == ':')
-            .map_or(column, |(i, _)| {
-                let after = &text[i + 1..];
-                text[..i + 1].chars().count() + 1 + (after.len() - after.trim_start().len())
-            });
+        let col = value_column(self.source().line_text(line), column).unwrap_or(column);
         (line, col)
     }
 
