@@ -38,9 +38,10 @@ pub fn render(
     diags: &mut Diagnostics,
 ) -> Option<Site> {
     let tera = templates::load(template_overrides, handbook, assessment, diags)?;
-    let pages = pages::all(handbook, assessment);
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
+    let jobs = pages::all(handbook, assessment);
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .into_par_iter()
+        .map(|job| job.build(handbook, assessment))
         .map(|page| match tera.render(page.template, &page.context) {
             Ok(html) => Ok((page.path, html.into_bytes())),
             Err(e) => Err(templates::error_diagnostic(

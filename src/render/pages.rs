@@ -11,7 +11,7 @@ use super::views::{
 };
 use super::Page;
 use crate::analyze::{round, Assessment, BlockerKind, ServiceAssessment, WaiverRow, WaiverState};
-use crate::model::{Handbook, Risk, Service};
+use crate::model::{Handbook, Question, Risk, Service};
 
 fn page(path: impl Into<String>, template: &'static str, data: Value) -> Page {
     let mut context = Context::new();
@@ -27,8 +27,32 @@ fn page(path: impl Into<String>, template: &'static str, data: Value) -> Page {
     }
 }
 
+/// A page to render: most are small and built at once; the ones there is one
+/// of per service or per question are built by the thread that renders them,
+/// so a large organisation's contexts are neither built in sequence nor all
+/// held in memory together.
+pub(crate) enum PageJob<'a> {
+    Ready(Page),
+    Service(&'a Service, &'a ServiceAssessment),
+    Question(&'a Question),
+}
+
+impl PageJob<'_> {
+    pub(crate) fn build(self, h: &Handbook, a: &Assessment) -> Page {
+        match self {
+            PageJob::Ready(page) => page,
+            PageJob::Service(s, sa) => service_page(h, a, s, sa),
+            PageJob::Question(q) => {
+                let pairs: Vec<(&Service, &ServiceAssessment)> =
+                    h.services.iter().zip(&a.services).collect();
+                question_page(h, &pairs, q)
+            }
+        }
+    }
+}
+
 /// Every HTML page of the site.
-pub(crate) fn all(h: &Handbook, a: &Assessment) -> Vec<Page> {
+pub(crate) fn all<'a>(h: &'a Handbook, a: &'a Assessment) -> Vec<PageJob<'a>> {
     let pairs: Vec<(&Service, &ServiceAssessment)> = h.services.iter().zip(&a.services).collect();
     let mut pages = vec![
         dashboard(h, a, &pairs),
@@ -52,7 +76,7 @@ pub(crate) fn all(h: &Handbook, a: &Assessment) -> Vec<Page> {
             }),
         ));
     }
-    pages.extend(checklist(h, a, &pairs));
+    pages.extend(checklist(h));
     pages.push(page(
         "services/index.html",
         "services.html",
@@ -61,16 +85,21 @@ pub(crate) fn all(h: &Handbook, a: &Assessment) -> Vec<Page> {
             "services": pairs.iter().map(|(s, sa)| service_row(h, s, sa)).collect::<Vec<_>>(),
         }),
     ));
-    for (s, sa) in &pairs {
-        pages.push(service_page(h, a, s, sa));
-    }
     pages.push(waivers(h, a));
     pages.push(risks(h, &pairs));
     pages.push(dependencies(h, a, &pairs));
     pages.extend(concepts(h));
     pages.extend(postmortems(h));
     pages.push(changelog(h));
-    pages
+    let mut jobs: Vec<PageJob> = pages.into_iter().map(PageJob::Ready).collect();
+    jobs.extend(h.questions.iter().map(PageJob::Question));
+    jobs.extend(
+        h.services
+            .iter()
+            .zip(&a.services)
+            .map(|(s, sa)| PageJob::Service(s, sa)),
+    );
+    jobs
 }
 
 fn waiver_row(h: &Handbook, w: &WaiverRow) -> Value {
@@ -138,7 +167,7 @@ fn dashboard(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessmen
     )
 }
 
-fn checklist(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessment)]) -> Vec<Page> {
+fn checklist(h: &Handbook) -> Vec<Page> {
     let mut pages = Vec::new();
     let categories: Vec<Value> = h
         .categories
@@ -173,7 +202,12 @@ fn checklist(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessmen
             "title": c.title, "category": {"id": c.id, "title": c.title, "asks": c.asks, "intro_html": c.intro_html, "source": c.source}, "questions": questions,
         })));
     }
-    for q in &h.questions {
+    pages
+}
+
+/// One question with every service's answer to it.
+fn question_page(h: &Handbook, pairs: &[(&Service, &ServiceAssessment)], q: &Question) -> Page {
+    {
         let answers: Vec<Value> = pairs
             .iter()
             .map(|(s, sa)| {
@@ -191,16 +225,14 @@ fn checklist(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessmen
         let mut question = question_row(h, q);
         question["guidance_html"] = json!(q.guidance_html);
         question["source"] = json!(format!("{}:{}", q.place.file, q.place.line));
-        pages.push(page(
+        page(
             format!("questions/{}/{}/index.html", q.category, q.id),
             "question.html",
             json!({
                 "title": q.title, "question": question, "answers": answers,
             }),
-        ));
+        )
     }
-    let _ = a;
-    pages
 }
 
 fn service_page(h: &Handbook, a: &Assessment, s: &Service, sa: &ServiceAssessment) -> Page {
@@ -259,7 +291,11 @@ fn service_page(h: &Handbook, a: &Assessment, s: &Service, sa: &ServiceAssessmen
         "service.html",
         json!({
             "title": s.title,
-            "service": s,
+            // Only what the page shows: the answers come through `answers` below.
+            "service": {
+                "name": s.name, "title": s.title, "owner": s.owner, "tier": s.tier, "tags": s.tags,
+                "summary": s.summary, "slo": s.slo, "oncall": s.oncall, "prose_html": s.prose_html,
+            },
             "row": service_row(h, s, sa),
             "blockers": blockers,
             "partial_required": sa.partial_required,
