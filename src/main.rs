@@ -256,8 +256,19 @@ fn serve(common: &Common, bind: std::net::IpAddr, port: u16) -> Result<ExitCode,
     config.bind = bind;
     config.port = port;
     let engine = Engine::new();
-    let rebuild: orr::serve::Rebuild =
-        Box::new(move || orr::pipeline::build_for_serve(&engine, &options));
+    // A server left running overnight judges each rebuild as of its own day,
+    // unless the day was pinned with --today or SOURCE_DATE_EPOCH.
+    let (flag, epoch) = (
+        common.today.clone(),
+        std::env::var("SOURCE_DATE_EPOCH").ok(),
+    );
+    let rebuild: orr::serve::Rebuild = Box::new(move || {
+        let mut options = options.clone();
+        if let Ok(today) = orr::date::resolve_today(flag.as_deref(), epoch.as_deref()) {
+            options.today = today;
+        }
+        orr::pipeline::build_for_serve(&engine, &options)
+    });
     let handle = orr::serve::start(config, rebuild).map_err(|e| Fatal(e.to_string()))?;
     println!("serving http://{}/ (Ctrl-C to stop)", handle.addr());
     handle.wait();
