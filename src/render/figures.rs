@@ -100,6 +100,15 @@ fn dependency_edge(from: &str, to: String, dep: &Dependency) -> GraphEdge {
     }
 }
 
+/// The graph node of a dependency: the service's name, or a namespaced external one.
+fn node_id(view: &DependencyView) -> String {
+    if view.internal {
+        view.name.clone()
+    } else {
+        external_id(&view.name)
+    }
+}
+
 fn external_id(name: &str) -> String {
     format!("external:{name}")
 }
@@ -114,11 +123,7 @@ pub fn service_dependencies(
     let mut nodes = vec![service_node(h, a, &s.name, NodeKind::Focus)];
     let mut edges = Vec::new();
     for (dep, view) in s.dependencies.iter().zip(&sa.dependencies) {
-        let id = if view.internal {
-            view.name.clone()
-        } else {
-            external_id(&view.name)
-        };
+        let id = node_id(view);
         if !nodes.iter().any(|n| n.id == id) {
             nodes.push(match external_node(view) {
                 Some(node) => node,
@@ -169,14 +174,12 @@ pub fn organisation_graph(h: &Handbook, a: &Assessment) -> String {
         .map(|s| service_node(h, a, &s.name, NodeKind::Service))
         .collect();
     let mut edges = Vec::new();
+    // Services are all in `nodes` already; externals are added once each.
+    let mut external_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (s, sa) in h.services.iter().zip(&a.services) {
         for (dep, view) in s.dependencies.iter().zip(&sa.dependencies) {
-            let id = if view.internal {
-                view.name.clone()
-            } else {
-                external_id(&view.name)
-            };
-            if !nodes.iter().any(|n| n.id == id) {
+            let id = node_id(view);
+            if external_ids.insert(id.clone()) {
                 nodes.extend(external_node(view));
             }
             edges.push(dependency_edge(&s.name, id, dep));
