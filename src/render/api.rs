@@ -22,7 +22,7 @@ pub fn files(h: &Handbook, a: &Assessment) -> Vec<(String, Vec<u8>)> {
     for (s, sa) in h.services.iter().zip(&a.services) {
         out.push((
             format!("api/services/{}.json", s.name),
-            to_bytes(&detail(h, s, sa)),
+            to_bytes(&detail(a, s, sa)),
         ));
     }
     out.push(("api/questions.json".to_string(), to_bytes(&questions(h))));
@@ -60,7 +60,7 @@ pub fn summary(s: &Service, sa: &ServiceAssessment) -> Value {
     })
 }
 
-fn detail(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> Value {
+fn detail(a: &Assessment, s: &Service, sa: &ServiceAssessment) -> Value {
     let mut v = summary(s, sa);
     let answers: Vec<Value> = sa
         .answers
@@ -84,14 +84,7 @@ fn detail(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> Value {
     v["readiness_by_category"] = json!(sa.categories.iter().filter(|c| c.counts.total() > 0).map(|c| json!({"category": c.category, "readiness": c.readiness.map(|r| round(r, 4)), "counts": c.counts})).collect::<Vec<_>>());
     v["risks"] = json!(s.risks.iter().map(|r| json!({"id": r.id, "title": r.title, "impact": r.impact, "severity": r.severity, "likelihood": r.likelihood, "score": r.score(), "status": r.status, "mitigations": r.mitigations})).collect::<Vec<_>>());
     v["dependencies"] = json!(sa.dependencies);
-    v["dependants"] =
-        json!(h
-            .services
-            .iter()
-            .filter(|o| o.dependencies.iter().any(|d| d.target.name() == s.name
-                && matches!(d.target, crate::model::Target::Service(_))))
-            .map(|o| o.name.clone())
-            .collect::<Vec<_>>());
+    v["dependants"] = json!(a.dependants.get(&s.name).cloned().unwrap_or_default());
     v["reviews"] = json!(s.reviews);
     v["new_questions"] = json!(sa.new_questions);
     v["postmortems"] = json!(sa.postmortems);
