@@ -23,6 +23,8 @@ pub struct DependencyView {
     pub retries: Option<u32>,
     pub circuit_breaker: bool,
     pub fallback: Option<String>,
+    /// A hard dependency without `timeout_ms`: an unbounded wait.
+    pub missing_timeout: bool,
     /// Warnings about this dependency, in words.
     pub findings: Vec<String>,
 }
@@ -168,7 +170,8 @@ impl<'a> Graph<'a> {
                 );
                 words.push(message);
             };
-            if dep.hard && dep.timeout_ms.is_none() {
+            let missing_timeout = dep.hard && dep.timeout_ms.is_none();
+            if missing_timeout {
                 warn(
                     format!("hard dependency `{name}` has no `timeout_ms`: an unbounded wait"),
                     "set `timeout_ms` to what the caller can afford to wait",
@@ -213,6 +216,7 @@ impl<'a> Graph<'a> {
                 retries: dep.retries,
                 circuit_breaker: dep.circuit_breaker,
                 fallback: dep.fallback.clone(),
+                missing_timeout,
                 findings: words,
             });
         }

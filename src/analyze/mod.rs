@@ -3,6 +3,7 @@
 //! Pure: the handbook and `today` in, an [`Assessment`] out. No clock, no I/O.
 
 mod availability;
+mod rulings;
 #[cfg(test)]
 mod tests;
 mod waivers;
@@ -15,9 +16,10 @@ use serde::Serialize;
 
 use crate::date::days_between;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Answer, Decision, Handbook, Level, RiskStatus, Service, Status};
+use crate::model::{Answer, Decision, Handbook, Level, Service, Status};
 pub use availability::DependencyView;
-pub use waivers::{WaiverRow, WaiverState};
+pub use rulings::{readiness_band, CeilingStatus, RiskJudgement, RiskZone};
+pub use waivers::{waiver_expired, WaiverRow, WaiverState};
 
 /// The judgement of the whole handbook on one day.
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +34,8 @@ pub struct Assessment {
     pub findings: Vec<Diagnostic>,
     /// Who depends on each service (sorted names).
     pub dependants: BTreeMap<String, Vec<String>>,
+    /// Which cells of the risk matrix hold blocking scores.
+    pub risk_zone: RiskZone,
 }
 
 impl Assessment {
@@ -154,6 +158,8 @@ pub struct CategoryReadiness {
     pub category: String,
     pub counts: Counts,
     pub readiness: Option<f64>,
+    /// The colour band of `readiness` (see [`readiness_band`]), the same in every table and drawing.
+    pub band: Option<u8>,
 }
 
 /// Everything computed about one service.
@@ -174,6 +180,10 @@ pub struct ServiceAssessment {
     pub partial_required: usize,
     /// Percent; `None` without a hard dependency of known availability and no fallback.
     pub ceiling: Option<f64>,
+    /// How the ceiling compares with the SLO: the one ruling every page and drawing shows.
+    pub ceiling_status: CeilingStatus,
+    /// Each risk of the service with its score and whether it blocks, in file order.
+    pub risks: Vec<RiskJudgement>,
     pub dependencies: Vec<DependencyView>,
     pub last_review: Option<Date>,
     pub last_decision: Option<Decision>,
@@ -187,13 +197,14 @@ pub struct ServiceAssessment {
 /// Judges every service of `handbook` as of `today`.
 pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
     let graph = availability::Graph::new(handbook);
+    let risk_zone = RiskZone::new(handbook.config.policy.risk_blocker_score);
     let mut findings = graph.cycle_findings();
     // Each service is judged on its own, so they are judged in parallel; the
     // collected order is the handbook's, so the output stays deterministic.
     let judged: Vec<(ServiceAssessment, Vec<Diagnostic>)> = handbook
         .services
         .par_iter()
-        .map(|s| assess_service(handbook, &graph, s, today))
+        .map(|s| assess_service(handbook, &graph, &risk_zone, s, today))
         .collect();
     let mut services = Vec::with_capacity(judged.len());
     for (assessment, mut f) in judged {
@@ -206,6 +217,7 @@ pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
         waivers: waivers::register(handbook, today),
         findings,
         dependants: graph.dependants(),
+        risk_zone,
     }
 }
 
@@ -220,8 +232,8 @@ pub fn answer_state(answer: Option<&Answer>, today: Date) -> AnswerState {
         Status::No => AnswerState::No,
         Status::Waived => match &answer.waiver {
             Some(w) if w.revoked() => AnswerState::No,
-            Some(w) if today <= w.expires => AnswerState::Waived,
-            Some(_) => AnswerState::Expired,
+            Some(w) if waiver_expired(w.expires, today) => AnswerState::Expired,
+            Some(_) => AnswerState::Waived,
             None => AnswerState::No,
         },
     }
@@ -230,6 +242,7 @@ pub fn answer_state(answer: Option<&Answer>, today: Date) -> AnswerState {
 fn assess_service(
     handbook: &Handbook,
     graph: &availability::Graph,
+    risk_zone: &RiskZone,
     service: &Service,
     today: Date,
 ) -> (ServiceAssessment, Vec<Diagnostic>) {
@@ -315,15 +328,16 @@ fn assess_service(
         }
     }
 
-    for risk in &service.risks {
-        if risk.status == RiskStatus::Open && risk.score() >= policy.risk_blocker_score {
+    let risks: Vec<RiskJudgement> = service.risks.iter().map(|r| risk_zone.judge(r)).collect();
+    for (risk, judged) in service.risks.iter().zip(&risks) {
+        if judged.blocks {
             blockers.push(Blocker {
                 kind: BlockerKind::Risk,
                 question: None,
                 risk: Some(risk.id.clone()),
                 message: format!(
                     "Open risk scores {} (severity {} x likelihood {}), at or above {}: {}",
-                    risk.score(),
+                    judged.score,
                     risk.severity,
                     risk.likelihood,
                     policy.risk_blocker_score,
@@ -333,19 +347,23 @@ fn assess_service(
         }
     }
 
-    let (ceiling, dependencies, findings) = graph.service_view(service);
-    if let (Some(ceiling), Some(slo)) = (ceiling, service.slo.availability) {
-        if round(ceiling, 4) < round(slo, 4) {
-            blockers.push(Blocker {
-                kind: BlockerKind::Ceiling,
-                question: None,
-                risk: None,
-                message: format!(
-                    "Dependencies cap availability at {ceiling:.4}%, below the {slo}% SLO"
-                ),
-            });
-        }
+    let (ceiling, dependencies, mut findings) = graph.service_view(service);
+    let ceiling_status = CeilingStatus::judge(ceiling, service.slo.availability);
+    if let (CeilingStatus::Below, Some(ceiling), Some(slo)) =
+        (ceiling_status, ceiling, service.slo.availability)
+    {
+        blockers.push(Blocker {
+            kind: BlockerKind::Ceiling,
+            question: None,
+            risk: None,
+            message: format!(
+                "Dependencies cap availability at {ceiling:.4}%, below the {slo}% SLO"
+            ),
+        });
     }
+    findings.extend(rulings::history_answer_warnings(
+        handbook, service, &answers, today,
+    ));
 
     let verdict = if !blockers.is_empty() {
         Verdict::NoGo
@@ -363,6 +381,7 @@ fn assess_service(
                 category: c.id.clone(),
                 counts,
                 readiness: counts.readiness(),
+                band: counts.readiness().map(readiness_band),
             }
         })
         .collect();
@@ -388,6 +407,8 @@ fn assess_service(
         blockers,
         partial_required,
         ceiling,
+        ceiling_status,
+        risks,
         dependencies,
         last_review: last_review.map(|r| r.date),
         last_decision,

@@ -44,6 +44,11 @@ pub struct WaiverRow {
     pub history: Vec<WaiverEvent>,
 }
 
+/// A waiver counts until the end of its `expires` day, and is expired after it.
+pub fn waiver_expired(expires: Date, today: Date) -> bool {
+    today > expires
+}
+
 /// The state of a waiver on `today`, given whether its answer is still `waived`.
 pub fn waiver_state(
     still_waived: bool,
@@ -56,7 +61,7 @@ pub fn waiver_state(
         WaiverState::Revoked
     } else if !still_waived {
         WaiverState::Closed
-    } else if today > expires {
+    } else if waiver_expired(expires, today) {
         WaiverState::Expired
     } else if days_between(today, expires) <= expiring_soon_days {
         WaiverState::Expiring

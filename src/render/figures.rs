@@ -2,7 +2,7 @@
 //! the `svg` module. Every picture has its data as a table beside it too.
 
 use crate::analyze::{round, Assessment, DependencyView, ServiceAssessment};
-use crate::model::{Dependency, Handbook, Risk, RiskStatus, Service};
+use crate::model::{Handbook, Risk, RiskStatus, Service};
 use crate::svg::{
     self, Bar, ConceptEdge, ConceptNode, DependencyGraph, GraphEdge, GraphNode, HeatColumn,
     HeatRow, NodeKind, RiskPoint,
@@ -10,8 +10,9 @@ use crate::svg::{
 
 use super::views::service_url;
 
-fn risk_point(h: &Handbook, s: &Service, r: &Risk) -> RiskPoint {
+fn risk_point(h: &Handbook, a: &Assessment, s: &Service, r: &Risk) -> RiskPoint {
     RiskPoint {
+        blocks: a.risk_zone.judge(r).blocks,
         id: r.id.clone(),
         title: r.title.clone(),
         service: Some(s.title.clone()),
@@ -29,17 +30,15 @@ fn risk_point(h: &Handbook, s: &Service, r: &Risk) -> RiskPoint {
 /// The matrix of some risks; cells link to `#{anchor_prefix}s{severity}-l{likelihood}`.
 pub fn risk_matrix(
     h: &Handbook,
+    a: &Assessment,
     title: &str,
     risks: &[(&Service, &Risk)],
     anchor_prefix: &str,
 ) -> String {
-    let points: Vec<RiskPoint> = risks.iter().map(|(s, r)| risk_point(h, s, r)).collect();
-    svg::risk_matrix(
-        title,
-        &points,
-        h.config.policy.risk_blocker_score,
-        &|s, l| format!("#{anchor_prefix}s{s}-l{l}"),
-    )
+    let points: Vec<RiskPoint> = risks.iter().map(|(s, r)| risk_point(h, a, s, r)).collect();
+    svg::risk_matrix(title, &points, &a.risk_zone, &|s, l| {
+        format!("#{anchor_prefix}s{s}-l{l}")
+    })
 }
 
 /// Bars of readiness by category for one service.
@@ -90,13 +89,13 @@ fn external_node(view: &DependencyView) -> Option<GraphNode> {
     })
 }
 
-fn dependency_edge(from: &str, to: String, dep: &Dependency) -> GraphEdge {
+fn dependency_edge(from: &str, to: String, view: &DependencyView) -> GraphEdge {
     GraphEdge {
         from: from.to_string(),
         to,
-        hard: dep.hard,
-        fallback: dep.fallback.is_some(),
-        missing_timeout: dep.hard && dep.timeout_ms.is_none(),
+        hard: view.hard,
+        fallback: view.fallback.is_some(),
+        missing_timeout: view.missing_timeout,
     }
 }
 
@@ -122,7 +121,7 @@ pub fn service_dependencies(
 ) -> String {
     let mut nodes = vec![service_node(h, a, &s.name, NodeKind::Focus)];
     let mut edges = Vec::new();
-    for (dep, view) in s.dependencies.iter().zip(&sa.dependencies) {
+    for view in &sa.dependencies {
         let id = node_id(view);
         if !nodes.iter().any(|n| n.id == id) {
             nodes.push(match external_node(view) {
@@ -130,17 +129,19 @@ pub fn service_dependencies(
                 None => service_node(h, a, &view.name, NodeKind::Service),
             });
         }
-        edges.push(dependency_edge(&s.name, id, dep));
+        edges.push(dependency_edge(&s.name, id, view));
     }
     for dependant in a.dependants.get(&s.name).into_iter().flatten() {
         if !nodes.iter().any(|n| &n.id == dependant) {
             nodes.push(service_node(h, a, dependant, NodeKind::Service));
         }
-        if let Some(other) = h.service(dependant) {
-            for dep in other.dependencies.iter().filter(|d| {
-                d.target.name() == s.name && matches!(d.target, crate::model::Target::Service(_))
-            }) {
-                edges.push(dependency_edge(dependant, s.name.clone(), dep));
+        if let Some(other) = a.service(dependant) {
+            for view in other
+                .dependencies
+                .iter()
+                .filter(|d| d.internal && d.name == s.name)
+            {
+                edges.push(dependency_edge(dependant, s.name.clone(), view));
             }
         }
     }
@@ -155,7 +156,12 @@ pub fn service_dependencies(
         nodes,
         edges,
     };
-    svg::service_dependencies(&graph, sa.ceiling.map(|c| round(c, 4)), s.slo.availability)
+    svg::service_dependencies(
+        &graph,
+        sa.ceiling.map(|c| round(c, 4)),
+        s.slo.availability,
+        sa.ceiling_status,
+    )
 }
 
 fn plural_count(n: usize, word: &str) -> String {
@@ -177,12 +183,12 @@ pub fn organisation_graph(h: &Handbook, a: &Assessment) -> String {
     // Services are all in `nodes` already; externals are added once each.
     let mut external_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (s, sa) in h.services.iter().zip(&a.services) {
-        for (dep, view) in s.dependencies.iter().zip(&sa.dependencies) {
+        for view in &sa.dependencies {
             let id = node_id(view);
             if external_ids.insert(id.clone()) {
                 nodes.extend(external_node(view));
             }
-            edges.push(dependency_edge(&s.name, id, dep));
+            edges.push(dependency_edge(&s.name, id, view));
         }
     }
     let graph = DependencyGraph {
@@ -243,7 +249,11 @@ pub fn readiness_heatmap(h: &Handbook, a: &Assessment) -> String {
             label: s.title.clone(),
             href: service_url(h, &s.name),
             verdict: sa.verdict.as_str().to_string(),
-            cells: sa.categories.iter().map(|c| c.readiness).collect(),
+            cells: sa
+                .categories
+                .iter()
+                .map(|c| c.readiness.zip(c.band))
+                .collect(),
         })
         .collect();
     svg::readiness_heatmap("Readiness of every service by category", &columns, &rows)

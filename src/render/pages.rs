@@ -86,7 +86,7 @@ pub(crate) fn all<'a>(h: &'a Handbook, a: &'a Assessment) -> Vec<PageJob<'a>> {
         }),
     ));
     pages.push(waivers(h, a));
-    pages.push(risks(h, &pairs));
+    pages.push(risks(h, a, &pairs));
     pages.push(dependencies(h, a, &pairs));
     pages.extend(concepts(h));
     pages.extend(postmortems(h));
@@ -136,7 +136,7 @@ fn dashboard(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessmen
     let grid: Vec<Value> = pairs
         .iter()
         .map(|(s, sa)| {
-            let cells: Vec<Value> = sa.categories.iter().map(|c| json!({"category": c.category, "pct": c.readiness.map(pct), "heat": c.readiness.map(|r| (pct(r) / 25).min(4)), "applicable": c.counts.total()})).collect();
+            let cells: Vec<Value> = sa.categories.iter().map(|c| json!({"category": c.category, "pct": c.readiness.map(pct), "heat": c.band, "applicable": c.counts.total()})).collect();
             json!({"service": service_row(h, s, sa), "cells": cells})
         })
         .collect();
@@ -306,9 +306,9 @@ fn service_page(h: &Handbook, a: &Assessment, s: &Service, sa: &ServiceAssessmen
             "answers": by_category,
             "history": history,
             "waivers": a.waivers.iter().filter(|w| w.service == s.name).map(|w| waiver_row(h, w)).collect::<Vec<_>>(),
-            "risks": s.risks.iter().map(|r| risk_row(h, s, r)).collect::<Vec<_>>(),
-            "matrix": risk_matrix(h, &risks, &format!("{}-", s.name)),
-            "matrix_svg": figures::risk_matrix(h, &format!("Risk matrix of {}", s.title), &risks, &format!("{}-", s.name)),
+            "risks": s.risks.iter().map(|r| risk_row(h, a, s, r)).collect::<Vec<_>>(),
+            "matrix": risk_matrix(a, &risks, &format!("{}-", s.name)),
+            "matrix_svg": figures::risk_matrix(h, a, &format!("Risk matrix of {}", s.title), &risks, &format!("{}-", s.name)),
             "bars_svg": figures::readiness_bars(h, s, sa),
             "dependencies_svg": figures::service_dependencies(h, a, s, sa),
             "dependencies": sa.dependencies.iter().map(|d| {
@@ -341,7 +341,7 @@ fn waivers(h: &Handbook, a: &Assessment) -> Page {
     )
 }
 
-fn risks(h: &Handbook, pairs: &[(&Service, &ServiceAssessment)]) -> Page {
+fn risks(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessment)]) -> Page {
     let mut all: Vec<(&Service, &Risk)> = pairs
         .iter()
         .flat_map(|(s, _)| s.risks.iter().map(move |r| (*s, r)))
@@ -361,7 +361,7 @@ fn risks(h: &Handbook, pairs: &[(&Service, &ServiceAssessment)]) -> Page {
             std::cmp::Reverse(r.severity),
             r.likelihood,
         );
-        by_cell.entry(key).or_default().push(risk_row(h, s, r));
+        by_cell.entry(key).or_default().push(risk_row(h, a, s, r));
     }
     let cells: Vec<Value> = by_cell
         .into_iter()
@@ -373,9 +373,9 @@ fn risks(h: &Handbook, pairs: &[(&Service, &ServiceAssessment)]) -> Page {
         "risks/index.html",
         "risks.html",
         json!({
-            "title": "Risks", "risks": all.iter().map(|(s, r)| risk_row(h, s, r)).collect::<Vec<_>>(),
-            "matrix": risk_matrix(h, &all, ""), "cells": cells,
-            "matrix_svg": figures::risk_matrix(h, "Risk matrix of every service", &all, ""),
+            "title": "Risks", "risks": all.iter().map(|(s, r)| risk_row(h, a, s, r)).collect::<Vec<_>>(),
+            "matrix": risk_matrix(a, &all, ""), "cells": cells,
+            "matrix_svg": figures::risk_matrix(h, a, "Risk matrix of every service", &all, ""),
         }),
     )
 }

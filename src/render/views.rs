@@ -75,7 +75,7 @@ pub fn service_row(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> Value {
         "disagrees": sa.disagrees,
         "slo": s.slo.availability,
         "ceiling": sa.ceiling.map(|c| format!("{:.4}", round(c, 4))),
-        "ceiling_below_slo": sa.blockers.iter().any(|b| b.kind == crate::analyze::BlockerKind::Ceiling),
+        "ceiling_below_slo": sa.ceiling_status.is_below(),
     })
 }
 
@@ -107,8 +107,8 @@ pub fn question_row(h: &Handbook, q: &Question) -> Value {
 }
 
 /// A risk with its score and whether it blocks.
-pub fn risk_row(h: &Handbook, service: &Service, r: &Risk) -> Value {
-    let blocking = r.status == RiskStatus::Open && r.score() >= h.config.policy.risk_blocker_score;
+pub fn risk_row(h: &Handbook, a: &Assessment, service: &Service, r: &Risk) -> Value {
+    let blocking = a.risk_zone.judge(r).blocks;
     json!({
         "id": r.id,
         "anchor": format!("risk-{}-{}", service.name, r.id),
@@ -127,8 +127,8 @@ pub fn risk_row(h: &Handbook, service: &Service, r: &Risk) -> Value {
 }
 
 /// The 5 x 5 matrix as rows (severity 5 down to 1) of cells (likelihood 1 to 5).
-pub fn risk_matrix(h: &Handbook, risks: &[(&Service, &Risk)], anchor_prefix: &str) -> Value {
-    let threshold = h.config.policy.risk_blocker_score;
+pub fn risk_matrix(a: &Assessment, risks: &[(&Service, &Risk)], anchor_prefix: &str) -> Value {
+    let threshold = a.risk_zone.blocker_score;
     let rows: Vec<Value> = (1..=5u8)
         .rev()
         .map(|severity| {
@@ -148,7 +148,7 @@ pub fn risk_matrix(h: &Handbook, risks: &[(&Service, &Risk)], anchor_prefix: &st
                         "score": score,
                         "count": here.len(),
                         "open": open,
-                        "blocking_zone": score >= threshold,
+                        "blocking_zone": a.risk_zone.cell_blocks(severity, likelihood),
                         "anchor": format!("{anchor_prefix}s{severity}-l{likelihood}"),
                     })
                 })

@@ -186,7 +186,7 @@ impl ServiceChecker<'_, '_> {
             .collect();
         let mut answers = BTreeMap::new();
         for (id, answer) in &raw.answers {
-            if let Some(a) = self.answer(id, answer, &tags) {
+            if let Some(a) = self.answer(id, answer) {
                 answers.insert(id.clone(), a);
             }
         }
@@ -296,12 +296,12 @@ impl ServiceChecker<'_, '_> {
         })
     }
 
-    fn answer(&mut self, id: &str, a: &AnswerRaw, tags: &[String]) -> Option<Answer> {
+    fn answer(&mut self, id: &str, a: &AnswerRaw) -> Option<Answer> {
         let key = [Seg::Key("answers"), Seg::Key(id)];
         if self.handbook.malformed_question_ids.contains(id) {
             return None;
         }
-        let Some(question) = self.handbook.question(id) else {
+        if self.handbook.question(id).is_none() {
             let help = did_you_mean(id, self.handbook.questions.iter().map(|q| q.id.as_str()))
                 .unwrap_or_else(|| {
                     "answers are keyed by the ids of the questions in content/questions/".into()
@@ -363,29 +363,6 @@ impl ServiceChecker<'_, '_> {
             .as_ref()
             .and_then(|t| self.date(&field("due"), "`due`", t));
         let waiver = a.waiver.as_ref().and_then(|w| self.waiver(id, w));
-        let today_independent_retired = question.retired.is_some();
-        let applies =
-            question.applies.is_empty() || question.applies.iter().any(|t| tags.contains(t));
-        if today_independent_retired || !applies {
-            let why = if today_independent_retired {
-                "the question is retired".to_string()
-            } else {
-                format!(
-                    "the question applies only to services tagged {}",
-                    question.applies.join(", ")
-                )
-            };
-            let (line, column) = self.at(&key);
-            self.local.push(
-                Diagnostic::warning(
-                    &self.doc.source,
-                    line,
-                    column,
-                    format!("answer to `{id}` does not count toward readiness: {why}"),
-                )
-                .help("the answer is kept and shown as history"),
-            );
-        }
         Some(Answer {
             question: id.to_string(),
             status,

@@ -30,9 +30,10 @@ pub struct HeatRow {
     pub href: String,
     /// "go", "conditional" or "no-go"; anything else is shown as written.
     pub verdict: String,
-    /// One per column: readiness 0..=1, or `None` when no question of that
-    /// category applies. Missing cells count as `None`, extra ones are ignored.
-    pub cells: Vec<Option<f64>>,
+    /// One per column: readiness 0..=1 with its band (0..=5, ruled by
+    /// analyze), or `None` when no question of that category applies.
+    /// Missing cells count as `None`, extra ones are ignored.
+    pub cells: Vec<Option<(f64, u8)>>,
 }
 
 /// One category of the heat map.
@@ -223,15 +224,15 @@ fn verdict_class(verdict: &str) -> &'static str {
     }
 }
 
-/// A heat level 0..=5 (five equal bands, 5 for complete) for the stylesheet.
-fn heat_class(value: f64) -> &'static str {
-    match value {
-        v if v >= 1.0 => "orr-heat-5",
-        v if v >= 0.8 => "orr-heat-4",
-        v if v >= 0.6 => "orr-heat-3",
-        v if v >= 0.4 => "orr-heat-2",
-        v if v >= 0.2 => "orr-heat-1",
-        _ => "orr-heat-0",
+/// The stylesheet class of a heat band 0..=5.
+fn heat_class(band: u8) -> &'static str {
+    match band {
+        5.. => "orr-heat-5",
+        4 => "orr-heat-4",
+        3 => "orr-heat-3",
+        2 => "orr-heat-2",
+        1 => "orr-heat-1",
+        0 => "orr-heat-0",
     }
 }
 
@@ -404,9 +405,9 @@ pub fn readiness_heatmap(title: &str, columns: &[HeatColumn], rows: &[HeatRow]) 
             let cell = row.cells.get(column_index).copied().flatten();
             out.push_str("<g class=\"orr-heat-cell\">");
             match cell {
-                Some(value) => {
+                Some((value, band)) => {
                     let value = clamp_share(value);
-                    let class = heat_class(value);
+                    let class = heat_class(band);
                     let percent = whole_percent(value);
                     push_tooltip(
                         &mut out,
@@ -568,19 +569,19 @@ mod tests {
                 label: "checkout".into(),
                 href: "/services/checkout/".into(),
                 verdict: "no-go".into(),
-                cells: vec![Some(0.78), None, Some(1.0)],
+                cells: vec![Some((0.78, 3)), None, Some((1.0, 5))],
             },
             HeatRow {
                 label: "search".into(),
                 href: "/services/search/".into(),
                 verdict: "go".into(),
-                cells: vec![Some(1.0), Some(0.9), Some(1.0)],
+                cells: vec![Some((1.0, 5)), Some((0.9, 4)), Some((1.0, 5))],
             },
             HeatRow {
                 label: "ledger".into(),
                 href: "/services/ledger/".into(),
                 verdict: "conditional".into(),
-                cells: vec![Some(0.5)],
+                cells: vec![Some((0.5, 2))],
             },
         ];
         (columns, rows)

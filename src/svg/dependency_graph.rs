@@ -10,6 +10,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::analyze::CeilingStatus;
+
 use super::document::{
     close_svg, open_link, open_svg, push_arrow_markers, push_rect, push_text_element, push_tooltip,
 };
@@ -93,16 +95,22 @@ pub fn service_dependencies(
     graph: &DependencyGraph,
     ceiling: Option<f64>,
     slo: Option<f64>,
+    status: CeilingStatus,
 ) -> String {
     render(
         graph,
         "service-dependencies",
-        Some(ceiling_caption(ceiling, slo)),
+        Some(ceiling_caption(ceiling, slo, status)),
     )
 }
 
-/// The caption of a focused diagram and the class saying how it came out.
-fn ceiling_caption(ceiling: Option<f64>, slo: Option<f64>) -> (String, &'static str) {
+/// The caption of a focused diagram and the class saying how it came out,
+/// as analyze ruled (`status`); the figures are only shown.
+fn ceiling_caption(
+    ceiling: Option<f64>,
+    slo: Option<f64>,
+    status: CeilingStatus,
+) -> (String, &'static str) {
     let ceiling_value = ceiling.filter(|v| v.is_finite());
     let slo_value = slo.filter(|v| v.is_finite());
     match (ceiling_value, slo_value) {
@@ -125,7 +133,7 @@ fn ceiling_caption(ceiling: Option<f64>, slo: Option<f64>) -> (String, &'static 
             ),
             "orr-ceiling-none",
         ),
-        (Some(ceiling), Some(slo)) if ceiling < slo => (
+        (Some(ceiling), Some(slo)) if status.is_below() => (
             format!(
                 "Availability ceiling {} is below the SLO {}: the target cannot be met (blocker).",
                 percent(ceiling).unwrap_or_default(),
@@ -934,7 +942,7 @@ mod tests {
         let document = parse(&document_text);
         assert_accessible_frame(&document);
         assert!(with_class(&document, "orr-node").is_empty());
-        let focused = service_dependencies(&empty, None, None);
+        let focused = service_dependencies(&empty, None, None, CeilingStatus::NoCeiling);
         parse(&focused);
     }
 
@@ -987,7 +995,7 @@ mod tests {
 
     #[test]
     fn focused_diagram_puts_dependants_left_and_dependencies_right() {
-        let svg = service_dependencies(&checkout(), Some(99.89), Some(99.95));
+        let svg = service_dependencies(&checkout(), Some(99.89), Some(99.95), CeilingStatus::Below);
         let document = parse(&svg);
         assert_accessible_frame(&document);
         let x_of = |id: &str| -> f64 {
@@ -1031,12 +1039,19 @@ mod tests {
 
     #[test]
     fn ceiling_caption_covers_every_case() {
-        assert_eq!(ceiling_caption(Some(99.99), Some(99.9)).1, "orr-ceiling-ok");
-        assert_eq!(
-            ceiling_caption(Some(99.0), Some(99.9)).1,
-            "orr-ceiling-below"
-        );
-        assert_eq!(ceiling_caption(None, Some(99.9)).1, "orr-ceiling-none");
-        assert_eq!(ceiling_caption(Some(f64::NAN), None).1, "orr-ceiling-none");
+        let caption =
+            |c: Option<f64>, s: Option<f64>| ceiling_caption(c, s, CeilingStatus::judge(c, s)).1;
+        assert_eq!(caption(Some(99.99), Some(99.9)), "orr-ceiling-ok");
+        assert_eq!(caption(Some(99.0), Some(99.9)), "orr-ceiling-below");
+        assert_eq!(caption(None, Some(99.9)), "orr-ceiling-none");
+        assert_eq!(caption(Some(f64::NAN), None), "orr-ceiling-none");
+    }
+
+    #[test]
+    fn the_caption_shows_the_ruling_of_analyze() {
+        // Figures that read alike once rounded: the drawing says what analyze ruled.
+        let (text, class) = ceiling_caption(Some(99.70031), Some(99.70034), CeilingStatus::Below);
+        assert_eq!(class, "orr-ceiling-below");
+        assert!(text.contains("blocker"), "{text}");
     }
 }

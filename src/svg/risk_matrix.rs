@@ -11,6 +11,7 @@
 use super::document::{close_svg, open_link, open_svg, push_rect, push_text_element, push_tooltip};
 use super::escape::push_attr;
 use super::text::num;
+use crate::analyze::RiskZone;
 
 /// Whether a risk still needs work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,6 +43,8 @@ pub struct RiskPoint {
     /// 1..=5; values outside are clamped.
     pub likelihood: u8,
     pub status: RiskStatus,
+    /// Whether analyze ruled that this risk blocks "go".
+    pub blocks: bool,
     pub href: String,
 }
 
@@ -59,15 +62,16 @@ const MARKER_STEP: f64 = 15.0;
 const SEVERITY_NAMES: [&str; 5] = ["negligible", "minor", "moderate", "major", "critical"];
 const LIKELIHOOD_NAMES: [&str; 5] = ["rare", "unlikely", "possible", "likely", "almost certain"];
 
-/// Draws the matrix of `risks`. `blocker_score` is the policy's
+/// Draws the matrix of `risks`. `zone` says which cells reach the policy's
 /// `risk_blocker_score`; `cell_href(severity, likelihood)` gives the link of a
 /// cell (for example an anchor to the list of that cell's risks).
 pub fn risk_matrix(
     title: &str,
     risks: &[RiskPoint],
-    blocker_score: u32,
+    zone: &RiskZone,
     cell_href: &dyn Fn(u8, u8) -> String,
 ) -> String {
+    let blocker_score = zone.blocker_score;
     // cells[severity - 1][likelihood - 1], each sorted so the drawing does not
     // depend on input order.
     let mut cells: Vec<Vec<Vec<&RiskPoint>>> =
@@ -96,8 +100,7 @@ pub fn risk_matrix(
             grid_top + f64::from(LEVELS - severity) * CELL_HEIGHT,
         )
     };
-    let blocks =
-        |severity: u8, likelihood: u8| u32::from(severity) * u32::from(likelihood) >= blocker_score;
+    let blocks = |severity: u8, likelihood: u8| zone.cell_blocks(severity, likelihood);
 
     let mut out = String::with_capacity(16 * 1024);
     let description = describe(risks, blocker_score);
@@ -157,14 +160,7 @@ fn band_fill(score: u32) -> &'static str {
 
 fn describe(risks: &[RiskPoint], blocker_score: u32) -> String {
     let count = |status: RiskStatus| risks.iter().filter(|r| r.status == status).count();
-    let blocking = risks
-        .iter()
-        .filter(|r| {
-            r.status == RiskStatus::Open
-                && u32::from(clamp_level(r.severity)) * u32::from(clamp_level(r.likelihood))
-                    >= blocker_score
-        })
-        .count();
+    let blocking = risks.iter().filter(|r| r.blocks).count();
     format!(
         "{} risks by severity (rows, 5 at the top) and likelihood (columns, 5 at the right): {} open, {} mitigated, {} accepted. {} open {} a score (severity x likelihood) of at least {}, the blocker score.",
         risks.len(),
@@ -531,6 +527,8 @@ mod tests {
             severity,
             likelihood,
             status,
+            blocks: status == RiskStatus::Open
+                && RiskZone::new(15).cell_blocks(severity, likelihood),
             href: format!("/services/checkout/#risk-{id}"),
         }
     }
@@ -551,7 +549,7 @@ mod tests {
 
     #[test]
     fn matrix_has_25_cells_counts_and_links() {
-        let svg = risk_matrix("Risks of checkout", &sample(), 15, &anchor);
+        let svg = risk_matrix("Risks of checkout", &sample(), &RiskZone::new(15), &anchor);
         let document = parse(&svg);
         assert_accessible_frame(&document);
         assert_eq!(with_class(&document, "orr-cell").len(), 25);
@@ -588,12 +586,12 @@ mod tests {
 
     #[test]
     fn blocker_threshold_is_drawn_and_marks_cells() {
-        let svg = risk_matrix("t", &[], 15, &anchor);
+        let svg = risk_matrix("t", &[], &RiskZone::new(15), &anchor);
         let document = parse(&svg);
         assert_eq!(with_class(&document, "orr-threshold").len(), 1);
         // Scores >= 15 in a 5x5 grid: 3x5, 4x4, 4x5, 5x3, 5x4, 5x5.
         assert_eq!(with_class(&document, "orr-cell-blocking").len(), 6);
-        let none = parse_owned(risk_matrix("t", &[], 26, &anchor));
+        let none = parse_owned(risk_matrix("t", &[], &RiskZone::new(26), &anchor));
         assert!(none.contains("no cell reaches the blocker score 26"));
         assert!(!none.contains("orr-threshold\""));
     }
@@ -609,7 +607,7 @@ mod tests {
             risk("zero", 0, 0, RiskStatus::Open),
             risk("big", 9, 200, RiskStatus::Open),
         ];
-        let svg = risk_matrix("t", &risks, 15, &anchor);
+        let svg = risk_matrix("t", &risks, &RiskZone::new(15), &anchor);
         let document = parse(&svg);
         let count_of = |class: &str| {
             with_class(&document, class)[0]
@@ -626,7 +624,7 @@ mod tests {
         let risks: Vec<RiskPoint> = (0..12)
             .map(|i| risk(&format!("r{i:02}"), 3, 3, RiskStatus::Open))
             .collect();
-        let svg = risk_matrix("t", &risks, 15, &anchor);
+        let svg = risk_matrix("t", &risks, &RiskZone::new(15), &anchor);
         let document = parse(&svg);
         assert_eq!(with_class(&document, "orr-risk").len(), MAX_MARKERS - 1);
         assert!(all_text(&document).contains("+5"));
@@ -638,9 +636,12 @@ mod tests {
         let mut evil = risk("<script>", 3, 3, RiskStatus::Open);
         evil.title = "<script>alert('x')</script> & more".to_string();
         evil.href = "/r/?a=1&b=\"2\"".to_string();
-        let svg = risk_matrix("Risks of <script> & co", &[evil], 15, &|_, _| {
-            "#a&b".to_string()
-        });
+        let svg = risk_matrix(
+            "Risks of <script> & co",
+            &[evil],
+            &RiskZone::new(15),
+            &|_, _| "#a&b".to_string(),
+        );
         assert!(!svg.contains("<script>"));
         let document = parse(&svg);
         assert!(document.descendants().all(|n| !n.has_tag_name("script")));
@@ -675,9 +676,15 @@ mod tests {
                 status,
             ));
         }
-        let first = risk_matrix("All risks", &risks, 12, &anchor);
-        assert_eq!(first, risk_matrix("All risks", &risks, 12, &anchor));
+        let first = risk_matrix("All risks", &risks, &RiskZone::new(12), &anchor);
+        assert_eq!(
+            first,
+            risk_matrix("All risks", &risks, &RiskZone::new(12), &anchor)
+        );
         risks.reverse();
-        assert_eq!(first, risk_matrix("All risks", &risks, 12, &anchor));
+        assert_eq!(
+            first,
+            risk_matrix("All risks", &risks, &RiskZone::new(12), &anchor)
+        );
     }
 }

@@ -1,0 +1,188 @@
+//! Small rulings that pages, drawings and the JSON all show: the readiness
+//! band of a figure, whether a risk blocks, how a ceiling compares with its
+//! SLO, and which kept answers no longer count. Each is decided here once so
+//! that no template or drawing compares two numbers on its own.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{Handbook, Risk, RiskStatus, Service};
+
+use super::AnswerView;
+
+/// The colour band of a readiness fraction: 0 (below 20%) to 4 (80% or more
+/// but not complete), and 5 for complete. Every heat map and table uses it.
+pub fn readiness_band(readiness: f64) -> u8 {
+    if readiness >= 1.0 {
+        5
+    } else {
+        // Five equal bands below complete; the clamp keeps rounding noise in range.
+        ((readiness * 5.0).floor().max(0.0) as u8).min(4)
+    }
+}
+
+/// The cells of the 5 x 5 risk matrix whose score (severity x likelihood)
+/// reaches the policy's `risk_blocker_score`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RiskZone {
+    pub blocker_score: u32,
+    /// `blocking[severity - 1][likelihood - 1]`.
+    #[serde(skip)]
+    blocking: [[bool; 5]; 5],
+}
+
+impl RiskZone {
+    pub fn new(blocker_score: u32) -> Self {
+        let mut blocking = [[false; 5]; 5];
+        for (s, row) in blocking.iter_mut().enumerate() {
+            for (l, cell) in row.iter_mut().enumerate() {
+                *cell = ((s + 1) * (l + 1)) as u32 >= blocker_score;
+            }
+        }
+        RiskZone {
+            blocker_score,
+            blocking,
+        }
+    }
+
+    /// Whether an open risk in this cell blocks; levels outside 1..=5 are clamped.
+    pub fn cell_blocks(&self, severity: u8, likelihood: u8) -> bool {
+        let at = |level: u8| usize::from(level.clamp(1, 5) - 1);
+        self.blocking[at(severity)][at(likelihood)]
+    }
+
+    /// One risk's score and whether it blocks "go": open, and in the zone.
+    pub fn judge(&self, risk: &Risk) -> RiskJudgement {
+        RiskJudgement {
+            id: risk.id.clone(),
+            score: risk.score(),
+            blocks: risk.status == RiskStatus::Open
+                && self.cell_blocks(risk.severity, risk.likelihood),
+        }
+    }
+}
+
+/// A risk as judged: its score and whether it is a blocker.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskJudgement {
+    pub id: String,
+    pub score: u32,
+    pub blocks: bool,
+}
+
+/// How a service's availability ceiling compares with its SLO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CeilingStatus {
+    /// No hard dependency without a fallback and with a known availability.
+    NoCeiling,
+    /// A ceiling, but no SLO to compare it with.
+    NoSlo,
+    /// The ceiling is below the SLO: a blocker.
+    Below,
+    /// The ceiling meets the SLO.
+    Meets,
+}
+
+/// Products of availabilities carry floating-point noise far below any
+/// figure a person writes (99.95 may come out as 99.94999999999999), so a
+/// ceiling counts as below its SLO only when it is lower by more than this.
+const CEILING_TOLERANCE: f64 = 1e-9;
+
+impl CeilingStatus {
+    pub fn judge(ceiling: Option<f64>, slo: Option<f64>) -> Self {
+        match (ceiling, slo) {
+            (None, _) => CeilingStatus::NoCeiling,
+            (Some(_), None) => CeilingStatus::NoSlo,
+            (Some(c), Some(s)) if c < s - CEILING_TOLERANCE => CeilingStatus::Below,
+            (Some(_), Some(_)) => CeilingStatus::Meets,
+        }
+    }
+
+    pub fn is_below(self) -> bool {
+        self == CeilingStatus::Below
+    }
+}
+
+/// Warnings for answers that are kept but do not count today: their
+/// question is retired (as of `today`) or no longer applies to the
+/// service's tags. `applicable` are the answers that do count.
+pub(super) fn history_answer_warnings(
+    handbook: &Handbook,
+    service: &Service,
+    applicable: &[AnswerView],
+    today: Date,
+) -> Vec<Diagnostic> {
+    let counted: std::collections::BTreeSet<&str> =
+        applicable.iter().map(|a| a.question.as_str()).collect();
+    service
+        .answers
+        .values()
+        .filter(|a| !counted.contains(a.question.as_str()))
+        .filter_map(|answer| {
+            let question = handbook.question(&answer.question)?;
+            let why = match question.retired {
+                Some(retired) if retired <= today => {
+                    format!("the question was retired on {retired}")
+                }
+                _ => format!(
+                    "the question applies only to services tagged {}",
+                    question.applies.join(", ")
+                ),
+            };
+            Some(
+                Diagnostic::at_place(
+                    Severity::Warning,
+                    &answer.place,
+                    format!(
+                        "answer to `{}` does not count toward readiness: {why}",
+                        answer.question
+                    ),
+                )
+                .help("the answer is kept and shown as history"),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_split_readiness_in_fifths_with_complete_apart() {
+        let bands: Vec<u8> = [0.0, 0.19, 0.2, 0.5, 0.79, 0.8, 0.999, 1.0]
+            .iter()
+            .map(|&r| readiness_band(r))
+            .collect();
+        assert_eq!(bands, [0, 0, 1, 2, 3, 4, 4, 5]);
+    }
+
+    #[test]
+    fn the_risk_zone_follows_the_blocker_score() {
+        let zone = RiskZone::new(15);
+        assert!(zone.cell_blocks(5, 3));
+        assert!(zone.cell_blocks(3, 5));
+        assert!(!zone.cell_blocks(4, 3));
+        assert!(!zone.cell_blocks(2, 5));
+        assert!(zone.cell_blocks(9, 9), "levels are clamped");
+    }
+
+    #[test]
+    fn a_ceiling_a_hair_below_its_slo_is_below() {
+        assert_eq!(
+            CeilingStatus::judge(Some(99.70031), Some(99.70034)),
+            CeilingStatus::Below
+        );
+        assert_eq!(
+            CeilingStatus::judge(Some(99.94999999999999), Some(99.95)),
+            CeilingStatus::Meets
+        );
+        assert_eq!(
+            CeilingStatus::judge(None, Some(99.9)),
+            CeilingStatus::NoCeiling
+        );
+        assert_eq!(CeilingStatus::judge(Some(99.9), None), CeilingStatus::NoSlo);
+    }
+}
