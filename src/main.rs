@@ -251,7 +251,10 @@ fn real_path(path: &Path) -> PathBuf {
 }
 
 fn serve(common: &Common, bind: std::net::IpAddr, port: u16) -> Result<ExitCode, Fatal> {
-    let options = options(common, None)?;
+    // The preview is served from the root of its own address, whatever
+    // `base_url` the published site uses, so every link of it works here
+    // (as `zola serve` does).
+    let options = options(common, Some("/".to_string()))?;
     let mut config = orr::serve::ServeConfig::new(&options.root);
     config.bind = bind;
     config.port = port;
@@ -314,7 +317,7 @@ fn new_service(
         today: today.map(str::to_string),
     };
     let options = options(&common, None)?;
-    let checked = Engine::new().check(&options);
+    let checked = Engine::new().judge(&options);
     match orr::init::new_service(&checked.handbook, &options.root, name, tags, options.today) {
         Ok(path) => {
             println!("wrote {}", path.display());

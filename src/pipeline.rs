@@ -46,8 +46,28 @@ impl Engine {
         }
     }
 
-    /// load, resolve, analyze: everything `orr check` does.
+    /// Everything `build` checks, writing nothing: the content judged, and the
+    /// handbook's own templates (when it has any) rendered into memory and
+    /// dropped, so a template that would fail `build` fails `check` too. The
+    /// built-in templates need no such run: the tests render them.
     pub fn check(&self, options: &Options) -> Checked {
+        let mut checked = self.judge(options);
+        if !checked.templates.is_empty() && !checked.diagnostics.has_errors() {
+            let mut diagnostics = std::mem::take(&mut checked.diagnostics);
+            let _ = render(
+                &checked.handbook,
+                &checked.assessment,
+                &checked.templates,
+                &checked.assets,
+                &mut diagnostics,
+            );
+            checked.diagnostics = diagnostics;
+        }
+        checked
+    }
+
+    /// load, resolve, analyze: the content read, checked and judged.
+    pub fn judge(&self, options: &Options) -> Checked {
         let mut diagnostics = Diagnostics::new();
         let sources = crate::load::load(&options.root, &mut diagnostics);
         let handbook = crate::resolve::resolve(
@@ -69,7 +89,7 @@ impl Engine {
 
     /// The whole pipeline into memory. `Err` holds the diagnostics when there are errors.
     pub fn build(&self, options: &Options) -> Result<(Site, Diagnostics), Diagnostics> {
-        let checked = self.check(options);
+        let checked = self.judge(options);
         let mut diagnostics = checked.diagnostics;
         if diagnostics.has_errors() {
             return Err(diagnostics);

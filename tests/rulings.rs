@@ -63,7 +63,11 @@ fn a_question_retired_before_today_is_history_with_the_day_it_was_retired() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("content/services/solo.yaml:6:3"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/services/solo.yaml:6:3"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -84,7 +88,10 @@ fn a_ceiling_a_hair_below_the_slo_blocks_and_every_page_says_so() {
     );
     let page = read(&site.join("services/solo/index.html"));
     assert!(page.contains("orr-ceiling-below"), "the drawing agrees");
-    assert!(page.contains("the ceiling is below the SLO"), "the text agrees");
+    assert!(
+        page.contains("the ceiling is below the SLO"),
+        "the text agrees"
+    );
 }
 
 #[test]
@@ -102,4 +109,42 @@ fn the_heat_map_and_the_table_beside_it_use_the_same_bands() {
         .collect();
     assert!(!table_bands.is_empty());
     assert_eq!(table_bands, svg_bands);
+}
+
+#[test]
+fn check_fails_on_a_template_that_would_fail_the_build() {
+    let dir = handbook("valid", &[]);
+    write(
+        dir.path(),
+        "templates/service.html",
+        "{% extends \"base.html\" %}{% block content %}{{ no_such_value.field }}{% endblock %}\n",
+    );
+    let check = run_on("check", dir.path());
+    let build = run_on("build", dir.path());
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert_eq!(check.code, 1, "check agrees with build:\n{}", check.stderr);
+    assert!(
+        check.stderr.contains("templates/service.html"),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn a_syntax_error_in_the_handbooks_template_points_at_its_line() {
+    let dir = handbook("valid", &[]);
+    write(
+        dir.path(),
+        "templates/service.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ service.title </p>\n{% endblock %}\n",
+    );
+    let run = run_on("check", dir.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> templates/service.html:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("bug in orr"), "{}", run.stderr);
+    assert!(!run.stderr.contains("base.html"), "{}", run.stderr);
 }

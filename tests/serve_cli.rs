@@ -135,3 +135,26 @@ fn a_taken_port_is_a_clear_error_with_status_two() {
         "{stderr}"
     );
 }
+
+#[test]
+fn every_link_of_the_preview_works_whatever_base_url_the_site_publishes_under() {
+    let dir = common::handbook("valid", &[]);
+    let config = dir.path().join("content/orr.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("base_url: /", "base_url: /hb/")).unwrap();
+    let server = start(dir.path(), "0").expect("serves");
+    let page = get(server.addr, "/");
+    assert_eq!(page.status, 200);
+    let links: Vec<&str> = page
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with('/'))
+        .collect();
+    assert!(links.len() > 10, "{links:?}");
+    for href in links {
+        let path = href.split('#').next().unwrap();
+        assert_eq!(get(server.addr, path).status, 200, "{href}");
+    }
+}

@@ -92,12 +92,7 @@ pub fn load(
         }
     }
     if let Err(e) = tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-        let name = all
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .find(|n| e.to_string().contains(n))
-            .unwrap_or("");
-        diags.push(error_diagnostic(name, overrides, &e));
+        diags.push(error_diagnostic("", overrides, &e));
         return None;
     }
     let global = tera.global_context();
@@ -105,29 +100,66 @@ pub fn load(
     Some(tera)
 }
 
-/// A template error as a diagnostic on the template's file.
+/// A template error as a diagnostic on the template's file, at the line and
+/// column Tera reports when the template is the handbook's own; `template`
+/// is the page's template, used when the error names no file.
 pub fn error_diagnostic(
     template: &str,
     overrides: &[SourceFile],
     error: &tera::Error,
 ) -> Diagnostic {
-    let mut message = error.to_string();
+    let (name, message, position) = describe(error);
+    let name = name.unwrap_or_else(|| template.to_string());
+    let path = format!("templates/{name}");
+    let help_own = "fix the template, or delete it to use the built-in one";
+    match overrides.iter().find(|o| o.path == path) {
+        Some(source) => match position {
+            Some((line, column)) => Diagnostic::error(
+                source,
+                line,
+                column,
+                format!("template error: {message}"),
+            ),
+            None => Diagnostic::file_error(&path, format!("template error: {message}")),
+        }
+        .help(help_own),
+        // An error in a built-in template is ours, unless a template of the
+        // handbook's (a parent, an include) made it fail.
+        None if !overrides.is_empty() => Diagnostic::file_error(
+            &format!("{path} (built-in)"),
+            format!("template error: {message}"),
+        )
+        .help("the handbook's own templates (templates/) changed what this built-in template sees; check them"),
+        None => Diagnostic::file_error(
+            &format!("{path} (built-in)"),
+            format!("template error: {message}"),
+        )
+        .help("this is a bug in orr's built-in templates; please report it"),
+    }
+}
+
+/// The template an error names, its message, and its line and column (1-based).
+fn describe(error: &tera::Error) -> (Option<String>, String, Option<(usize, usize)>) {
+    use tera::ErrorKind;
+    let mut chained = String::new();
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {
-        message.push_str(&format!(": {s}"));
+        chained.push_str(&format!(": {s}"));
         source = s.source();
     }
-    let overridden = overrides
-        .iter()
-        .any(|o| o.path == format!("templates/{template}"));
-    let file = if overridden {
-        format!("templates/{template}")
-    } else {
-        format!("templates/{template} (built-in)")
-    };
-    Diagnostic::file_error(&file, format!("template error: {message}")).help(if overridden {
-        "fix the template, or delete it to use the built-in one"
-    } else {
-        "this is a bug in orr's built-in templates; please report it"
-    })
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let name = Some(report.filename().to_string()).filter(|n| !n.is_empty());
+            let position = (span.start_line > 0).then_some((span.start_line, span.start_col + 1));
+            (name, format!("{}{chained}", report.message()), position)
+        }
+        ErrorKind::MissingParent { current, .. } => {
+            (Some(current.clone()), format!("{error}{chained}"), None)
+        }
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            (Some(tpl.clone()), format!("{error}{chained}"), None)
+        }
+        _ => (None, format!("{error}{chained}"), None),
+    }
 }
