@@ -130,32 +130,36 @@ fn stale_staging_of_interrupted_builds_is_cleaned_and_nothing_else() {
     assert!(unrelated.is_dir());
 }
 
+/// The old code lost about one build in sixty this way (`cannot write
+/// site: No such file or directory`, a staging folder left behind).
 #[test]
 fn concurrent_builds_into_one_output_all_succeed() {
     let dir = handbook("minimal", &[]);
     let root = dir.path().to_str().unwrap().to_string();
-    let children: Vec<_> = (0..6)
-        .map(|_| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_orr"))
-                .args(["build", "--root", &root, "--today", TODAY])
-                .env_remove("SOURCE_DATE_EPOCH")
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for _round in 0..3 {
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_orr"))
+                    .args(["build", "--root", &root, "--today", TODAY])
+                    .env_remove("SOURCE_DATE_EPOCH")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{stderr}");
+        }
     }
     let site = dir.path().join("site");
     assert!(site.join("index.html").is_file());
     assert!(site.join(".orr-site").is_file());
     let leftovers: Vec<_> = names_in(dir.path())
         .into_iter()
-        .filter(|n| n.contains(".orr-new-") || n.contains(".orr-old-"))
+        .filter(|n| n.contains(".orr-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
