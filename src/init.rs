@@ -11,10 +11,12 @@ use crate::model::{Handbook, Level};
 /// The bundled handbook, copied by `orr init` as the working example.
 static DEFAULT_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
 
-/// Writes the default handbook into `dir`; refuses to overwrite an existing `content/`.
+/// Writes the default handbook into `dir`; refuses to overwrite an existing
+/// `content/`, and never replaces any file already there (a `.gitignore` is
+/// kept as it is).
 pub fn init(dir: &Path) -> Result<String, String> {
     let content = dir.join("content");
-    if content.exists() {
+    if std::fs::symlink_metadata(&content).is_ok() {
         return Err(format!(
             "`{}` already exists: orr init only starts new handbooks",
             content.display()
@@ -24,9 +26,9 @@ pub fn init(dir: &Path) -> Result<String, String> {
         .map_err(|e| format!("cannot create `{}`: {e}", content.display()))?;
     write_dir(&DEFAULT_CONTENT, &content)?;
     let gitignore = dir.join(".gitignore");
-    if !gitignore.exists() {
-        std::fs::write(&gitignore, "site/\n")
-            .map_err(|e| format!("cannot write `{}`: {e}", gitignore.display()))?;
+    if std::fs::symlink_metadata(&gitignore).is_err() {
+        // The site, and the lock and staging folders `orr build` keeps beside it.
+        write_new_file(&gitignore, b"/site/\n/.site.orr-*\n")?;
     }
     Ok(format!(
         "started a handbook in {}: the default checklist and an example organisation.\nnext: `orr serve --root {}` to preview it, `orr new service NAME` to add your own service",
@@ -46,8 +48,7 @@ fn write_dir(dir: &Dir, target: &Path) -> Result<(), String> {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
         }
-        std::fs::write(&path, file.contents())
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        write_new_file(&path, file.contents())?;
     }
     for sub in dir.dirs() {
         write_dir(sub, target)?;
@@ -56,6 +57,10 @@ fn write_dir(dir: &Dir, target: &Path) -> Result<(), String> {
 }
 
 /// Writes `content/services/<name>.yaml` with every applicable question listed, unanswered.
+///
+/// Only a new regular file inside the handbook's own `content/services/` is
+/// ever written: a symlink there (dangling or not) is refused, and the file is
+/// created exclusively, so nothing can redirect the write.
 pub fn new_service(
     handbook: &Handbook,
     root: &Path,
@@ -63,17 +68,14 @@ pub fn new_service(
     tags: &[String],
     today: Date,
 ) -> Result<PathBuf, String> {
-    if !crate::resolve::ids::is_valid_id(name) {
-        return Err(format!(
-            "`{name}` is not a valid service name: use lowercase letters, digits and `-`"
-        ));
-    }
+    check_service_name(name)?;
     for tag in tags {
-        if !handbook.config.tags.contains_key(tag) {
+        if !handbook.config.tags.contains_key(tag) || !crate::resolve::ids::is_valid_id(tag) {
             let known = handbook
                 .config
                 .tags
                 .keys()
+                .filter(|t| crate::resolve::ids::is_valid_id(t))
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -82,15 +84,70 @@ pub fn new_service(
             ));
         }
     }
-    let path = root.join("content/services").join(format!("{name}.yaml"));
-    if path.exists() {
-        return Err(format!("`{}` already exists", path.display()));
-    }
+    let dir = services_dir(root)?;
+    let path = dir.join(format!("{name}.yaml"));
     let text = service_skeleton(handbook, name, tags, today);
-    std::fs::create_dir_all(root.join("content/services"))
-        .map_err(|e| format!("cannot create content/services: {e}"))?;
-    std::fs::write(&path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    write_new_file(&path, text.as_bytes())?;
     Ok(path)
+}
+
+/// `Ok` when `name` may name a service file (the loader's rule for ids).
+pub fn check_service_name(name: &str) -> Result<(), String> {
+    if crate::resolve::ids::is_valid_id(name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a valid service name: use lowercase letters, digits and `-`",
+            name.escape_debug()
+        ))
+    }
+}
+
+/// `content/services/` under `root`, created if missing; refused when its real
+/// path (through any symlink) is not inside the handbook.
+fn services_dir(root: &Path) -> Result<PathBuf, String> {
+    let real = |path: &Path| {
+        std::fs::canonicalize(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    };
+    let real_root = real(root)?;
+    let inside = |dir: &Path| -> Result<(), String> {
+        let real_dir = real(dir)?;
+        if real_dir.starts_with(&real_root) {
+            return Ok(());
+        }
+        Err(format!(
+            "`{}` leads outside the handbook (to `{}`): orr writes service files only inside it",
+            dir.display(),
+            real_dir.display()
+        ))
+    };
+    // content/ first, so creating services/ cannot create a folder elsewhere.
+    inside(&root.join("content"))?;
+    let dir = root.join("content/services");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    inside(&dir)?;
+    Ok(dir)
+}
+
+/// Creates `path` as a new file: never over an existing file, and never
+/// through a symlink (an exclusive create does not follow one, dangling or not).
+fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write as _;
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let what = if meta.file_type().is_symlink() {
+            "is a symbolic link; orr writes only new regular files"
+        } else {
+            "already exists"
+        };
+        return Err(format!("`{}` {what}", path.display()));
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| format!("cannot create `{}`: {e}", path.display()))?;
+    file.write_all(bytes)
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
 /// The skeleton: required keys filled with placeholders, each applicable question as a comment to fill in.
@@ -135,7 +192,12 @@ pub fn service_skeleton(handbook: &Handbook, name: &str, tags: &[String], today:
         if questions.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "  # {} ({})", category.title, category.id);
+        let _ = writeln!(
+            out,
+            "  # {} ({})",
+            one_line(&category.title),
+            one_line(&category.id)
+        );
         for q in questions {
             let level = if q.level == Level::Required {
                 "required"
@@ -145,12 +207,42 @@ pub fn service_skeleton(handbook: &Handbook, name: &str, tags: &[String], today:
             let _ = writeln!(
                 out,
                 "  # {}:  # {level}: {}",
-                q.id,
-                q.title.replace('\n', " ")
+                one_line(&q.id),
+                one_line(&q.title)
             );
             let _ = writeln!(out, "  #   status: yes");
             let _ = writeln!(out, "  #   evidence: https://");
         }
     }
     out
+}
+
+/// `text` made safe for a `#` comment: every character a YAML reader (or a
+/// terminal) takes as a line break or control becomes a space, runs of
+/// spaces collapse, so content cannot start a line or a key of its own.
+fn one_line(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_stay_on_one_line() {
+        let hostile = "Capacity\nowner: evil\r\ninjected: 1\u{85}x\u{2028}y\u{2029}z\t\u{1b}[31m";
+        let line = one_line(hostile);
+        assert_eq!(line, "Capacity owner: evil injected: 1 x y z [31m");
+        assert!(!line.chars().any(char::is_control));
+    }
 }

@@ -45,6 +45,9 @@ enum Command {
         /// Link prefix, overriding base_url of content/orr.yaml.
         #[arg(long)]
         base_url: Option<String>,
+        /// Replace --out even if orr did not build what it holds.
+        #[arg(long)]
+        force: bool,
     },
     /// Run every check of build and write nothing: the gate for a handbook's CI.
     Check {
@@ -99,7 +102,8 @@ fn main() -> ExitCode {
             common,
             out,
             base_url,
-        } => build(&common, out, base_url),
+            force,
+        } => build(&common, out, base_url, force),
         Command::Serve { common, bind, port } => serve(&common, bind, port),
         Command::Check { common } => check(&common),
         Command::Init { dir } => orr::init::init(&dir.unwrap_or_else(|| PathBuf::from(".")))
@@ -163,17 +167,22 @@ fn build(
     common: &Common,
     out: Option<PathBuf>,
     base_url: Option<String>,
+    force: bool,
 ) -> Result<ExitCode, Fatal> {
     let options = options(common, base_url)?;
     let out = out.unwrap_or_else(|| default_out(&options.root));
     guard_out(&options.root, &out)?;
+    // Early, so a refusal does not wait for a build; checked again when writing.
+    orr::output::check_replaceable(&out, force).map_err(|r| Fatal(r.to_string()))?;
     let started = Instant::now();
     let engine = Engine::new();
     match engine.build(&options) {
         Ok((site, warnings)) => {
             report(&warnings);
-            orr::output::write_site(&site, &out)
-                .map_err(|e| Fatal(format!("cannot write `{}`: {e}", out.display())))?;
+            orr::output::write_site(&site, &out, force, |out| {
+                eprintln!("waiting: another orr build is writing {}", out.display())
+            })
+            .map_err(|e| Fatal(e.to_string()))?;
             let pages = site.keys().filter(|k| k.ends_with(".html")).count();
             println!(
                 "built {} ({} files) into {} in {} ms, as of {}",
@@ -312,6 +321,7 @@ fn new_service(
     tags: &[String],
     today: Option<&str>,
 ) -> Result<ExitCode, Fatal> {
+    orr::init::check_service_name(name).map_err(Fatal)?;
     let common = Common {
         root: root.to_path_buf(),
         today: today.map(str::to_string),

@@ -11,7 +11,7 @@ fn init_starts_a_handbook_that_checks_and_builds() {
     let run = orr(&["init", root.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(root.join("content/orr.yaml").exists());
-    assert_eq!(read(&root.join(".gitignore")), "site/\n");
+    assert_eq!(read(&root.join(".gitignore")), "/site/\n/.site.orr-*\n");
     let check = run_on("check", &root);
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(

@@ -2,13 +2,15 @@
 //! parse YAML and Markdown. Nothing is cross-checked yet.
 //!
 //! Discovery goes through the `ignore` crate, so `.gitignore`, `.ignore` and
-//! hidden files are honoured. Files are parsed in parallel; the result is
+//! hidden files are honoured; symbolic links are followed only inside the
+//! handbook (see `walk.rs`). Files are parsed in parallel; the result is
 //! sorted by path, so the order of discovery never shows in the output.
 
 pub mod frontmatter;
 pub mod markdown;
 pub mod raw;
 pub mod schema;
+mod walk;
 pub mod yaml;
 pub mod yaml_locate;
 
@@ -22,6 +24,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::SourceFile;
 use markdown::Section;
 use raw::{BankFront, ChapterFront, ConceptFront, PostmortemFront, ProseFront, ServiceRaw};
+use walk::walk;
 
 /// A Markdown document: its source, its parsed front matter and its sections.
 #[derive(Debug, Clone)]
@@ -147,40 +150,6 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         }
     }
     sources
-}
-
-/// Files under `dir` (relative `/`-separated path, absolute path), sorted; a missing dir is empty.
-fn walk(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let walker = ignore::WalkBuilder::new(dir)
-        .require_git(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                let abs = entry.into_path();
-                if let Ok(rel) = abs.strip_prefix(dir) {
-                    let rel = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    out.push((rel, abs));
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let shown = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
-                diags.push(Diagnostic::file_error(&shown, format!("cannot walk: {e}")));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn classify(rel: &str) -> Result<Kind, String> {

@@ -1,0 +1,197 @@
+//! Stage 5, write: a built site onto disk, atomically, and never over
+//! anything orr did not make.
+//!
+//! The site is written into a fresh sibling directory and swapped in with two
+//! renames, so a reader (or a failed build) never sees half a site and the
+//! previous output stays exactly as it was until the new one is complete.
+//! Every site carries a marker file ([`ownership`]); an existing output is
+//! replaced only when it holds one, is empty, or `force` is given. Builds into
+//! one output take turns through an advisory lock ([`lock`]).
+
+pub mod lock;
+pub mod ownership;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::Site;
+pub use ownership::{check_replaceable, MARKER};
+
+/// Why a site could not be written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The output holds files orr did not make; nothing was touched.
+    NotOurs(ownership::Refusal),
+    /// The file system failed; the previous output is as it was.
+    Io(PathBuf, io::Error),
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::NotOurs(refusal) => write!(f, "{refusal}"),
+            WriteError::Io(path, e) => write!(f, "cannot write `{}`: {e}", path.display()),
+        }
+    }
+}
+
+/// Writes `site` to `out`, replacing what was there only once all of it is
+/// written, and only if orr made it (or `force`). `waiting` is told when
+/// another build holds the output and this one waits for it.
+pub fn write_site(
+    site: &Site,
+    out: &Path,
+    force: bool,
+    waiting: impl FnOnce(&Path),
+) -> Result<(), WriteError> {
+    let io_err = |e| WriteError::Io(out.to_path_buf(), e);
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(io_err)?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "site".to_string());
+    let _lock = lock::OutputLock::acquire(parent, &name, || waiting(out)).map_err(io_err)?;
+    // Checked again under the lock: the output may have changed since the
+    // caller's early check, while the site was being built.
+    check_replaceable(out, force).map_err(WriteError::NotOurs)?;
+    ownership::remove_stale_staging(parent, &name);
+    swap_in(site, parent, &name, out).map_err(io_err)
+}
+
+/// Stages the site beside `out` and renames it into place.
+fn swap_in(site: &Site, parent: &Path, name: &str, out: &Path) -> io::Result<()> {
+    let staging = parent.join(ownership::staging_name(name, "new", std::process::id()));
+    let retired = parent.join(ownership::staging_name(name, "old", std::process::id()));
+    remove_if_exists(&staging)?;
+    if let Err(e) = write_tree(site, &staging) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if fs::symlink_metadata(out).is_ok() {
+        remove_if_exists(&retired)?;
+        fs::rename(out, &retired)?;
+        if let Err(e) = fs::rename(&staging, out) {
+            // Put the previous site back: nothing is lost.
+            let _ = fs::rename(&retired, out);
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        let _ = fs::remove_dir_all(&retired);
+    } else if let Err(e) = fs::rename(&staging, out) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    Ok(())
+}
+
+fn remove_if_exists(path: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn write_tree(site: &Site, dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    // The marker first, so even a staging directory left by an interrupted
+    // run says who made it.
+    fs::write(dir.join(MARKER), ownership::MARKER_TEXT)?;
+    // Directories first (few, and in order), then the files in parallel: a
+    // large organisation's site is thousands of files.
+    let mut dirs: Vec<PathBuf> = site
+        .keys()
+        .filter_map(|p| dir.join(p).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d)?;
+    }
+    site.par_iter()
+        .try_for_each(|(path, bytes)| fs::write(dir.join(path), bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(site: &Site, out: &Path, force: bool) -> Result<(), WriteError> {
+        write_site(site, out, force, |_| {})
+    }
+
+    fn one_page(text: &str) -> Site {
+        let mut site = Site::new();
+        site.insert("index.html".into(), text.as_bytes().to_vec());
+        site
+    }
+
+    #[test]
+    fn replaces_the_previous_site_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let mut site = Site::new();
+        site.insert("index.html".into(), b"one".to_vec());
+        site.insert("a/b/index.html".into(), b"two".to_vec());
+        write(&site, &out, false).unwrap();
+        assert_eq!(fs::read(out.join("a/b/index.html")).unwrap(), b"two");
+        write(&one_page("three"), &out, false).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"three");
+        assert!(!out.join("a").exists(), "stale pages are not left behind");
+        let mut leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        leftovers.sort();
+        let expected: &[&str] = if cfg!(unix) {
+            &["site"]
+        } else {
+            &[".site.orr-lock", "site"]
+        };
+        assert_eq!(leftovers, expected);
+    }
+
+    #[test]
+    fn the_site_carries_its_marker() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        write(&one_page("one"), &out, false).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join(MARKER)).unwrap(),
+            ownership::MARKER_TEXT
+        );
+    }
+
+    #[test]
+    fn a_directory_orr_did_not_make_is_left_alone_unless_forced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("www");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("precious.txt"), "mine").unwrap();
+        let err = write(&one_page("one"), &out, false).unwrap_err();
+        assert!(matches!(err, WriteError::NotOurs(_)), "{err}");
+        assert!(err.to_string().contains("--force"), "{err}");
+        assert_eq!(
+            fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "mine"
+        );
+        write(&one_page("one"), &out, true).unwrap();
+        assert!(!out.join("precious.txt").exists());
+        assert!(out.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn an_empty_directory_is_fine() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("empty");
+        fs::create_dir_all(&out).unwrap();
+        write(&one_page("one"), &out, false).unwrap();
+        assert!(out.join("index.html").is_file());
+    }
+}
