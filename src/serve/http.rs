@@ -1,6 +1,6 @@
 //! Answering one HTTP request from the in-memory site: request limits,
-//! method checks, URL normalisation, lookup, content types, redirects, the
-//! 404 page, and handing live-reload connections to their own thread.
+//! the Host allow-list, method checks, URL normalisation, lookup, content
+//! types, redirects, the 404 page, and live-reload streams.
 //!
 //! Requests never reach the file system: the URL path is percent-decoded
 //! once, anything with a `.` or `..` segment, a backslash, a NUL or another
@@ -8,118 +8,133 @@
 //! site's map. A double-encoded `%252e` therefore decodes to the literal
 //! text `%2e`, which names no file.
 
-use std::io::{Cursor, Write};
+use std::io::Cursor;
+use std::net::SocketAddr;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Header, Response, StatusCode};
 
+use super::head::RequestHead;
+use super::host::{self, HostVerdict};
 use super::overlay::{self, EVENTS_PATH};
-use super::reload::{self, ReloadHub};
+use super::reload::{ReloadHub, Subscription};
 use super::state::SiteState;
 use super::ServeLimits;
 
-/// What a worker needs to answer requests.
+/// What a connection needs to answer requests.
 pub(crate) struct Context<'a> {
     pub state: &'a SiteState,
     pub hub: &'a ReloadHub,
     pub limits: &'a ServeLimits,
+    /// The address the server is bound to, for the Host allow-list.
+    pub bound: SocketAddr,
 }
 
-/// Bodies up to this size tiny_http has already read with the head (its own
-/// threshold), so they are simply dropped. A larger declared body is never
-/// read: tiny_http 0.12 would discard it when the request is dropped, in
-/// the worker's thread, blocking it for as long as the client takes to send
-/// it, and first allocating the whole declared length at once, so that one
-/// `Content-Length: 99999999999999` aborted the process. See
-/// [`refuse_without_draining`].
-const MAX_DRAINED_BODY: usize = 1024;
+/// The answer to one request.
+pub(crate) enum Answer {
+    /// A complete response; `close` ends the connection after it.
+    Response {
+        response: Response<Cursor<Vec<u8>>>,
+        close: bool,
+    },
+    /// A live-reload stream: the connection's thread streams events until
+    /// the page goes away.
+    EventStream {
+        subscription: Subscription,
+        generation: String,
+    },
+}
 
-/// Answers one request. Never panics on client input; write errors (the
-/// client went away) are ignored.
-pub(crate) fn handle(request: Request, context: &Context<'_>) {
-    if let Some(status) = oversized_request_status(&request, context.limits) {
-        let _ = request.respond(plain(status, "request too large\n"));
-        return;
+fn respond(response: Response<Cursor<Vec<u8>>>) -> Answer {
+    Answer::Response {
+        response,
+        close: false,
+    }
+}
+
+/// Answers one request head. Never panics on client input. Whatever the
+/// answer, a request that declared a body ends its connection: the body is
+/// never read, so nothing after it could be told apart from it.
+pub(crate) fn answer(head: &RequestHead, context: &Context<'_>) -> Answer {
+    match answer_head(head, context) {
+        Answer::Response { response, close } => Answer::Response {
+            response,
+            close: close || declares_body(head),
+        },
+        stream => stream,
+    }
+}
+
+fn answer_head(head: &RequestHead, context: &Context<'_>) -> Answer {
+    if let Some(status) = oversized_request_status(head, context.limits) {
+        return respond(plain(status, "request too large\n"));
+    }
+    match host::judge(head, context.bound) {
+        HostVerdict::Allowed => {}
+        HostVerdict::Misdirected => {
+            return respond(plain(
+                421,
+                "this preview server only answers requests for localhost\n",
+            ))
+        }
+        HostVerdict::Invalid(reason) => {
+            return respond(plain(400, &format!("bad request: {reason}\n")))
+        }
     }
 
-    let method_allowed = matches!(request.method(), Method::Get | Method::Head);
-    if declares_body(&request) {
+    let is_head = head.method == "HEAD";
+    let method_allowed = head.method == "GET" || is_head;
+    if declares_body(head) {
         let status = if method_allowed { 413 } else { 405 };
-        if request.body_length().unwrap_or(0) > MAX_DRAINED_BODY {
-            refuse_without_draining(request, status);
-        } else {
-            let _ = request.respond(
-                plain(
-                    status,
-                    "this server only serves GET and HEAD requests without a body\n",
-                )
-                .with("Allow", "GET, HEAD"),
-            );
-        }
-        return;
+        return respond(
+            plain(
+                status,
+                "this server only serves GET and HEAD requests without a body\n",
+            )
+            .with("Allow", "GET, HEAD"),
+        );
     }
     if !method_allowed {
-        let _ = request.respond(
+        return respond(
             plain(405, "this server only serves GET and HEAD requests\n")
                 .with("Allow", "GET, HEAD"),
         );
-        return;
     }
 
-    let target = match parse_target(request.url()) {
+    let target = match parse_target(&head.target) {
         Ok(target) => target,
-        Err(reason) => {
-            let _ = request.respond(plain(400, &format!("bad request: {reason}\n")));
-            return;
-        }
+        Err(reason) => return respond(plain(400, &format!("bad request: {reason}\n"))),
     };
 
     if target.segments.join("/") == EVENTS_PATH.trim_start_matches('/') {
-        open_event_stream(request, context);
-        return;
+        return open_event_stream(is_head, context);
     }
-
-    let response = answer_site_request(&target, context);
-    let _ = request.respond(response);
+    respond(answer_site_request(&target, context))
 }
 
-/// A body is declared by a non-zero Content-Length or any Transfer-Encoding.
-fn declares_body(request: &Request) -> bool {
-    request.body_length().is_some_and(|length| length > 0)
-        || request
-            .headers()
-            .iter()
-            .any(|header| header.field.equiv("Transfer-Encoding"))
+/// A body is declared by any Content-Length other than 0 or any
+/// Transfer-Encoding.
+fn declares_body(head: &RequestHead) -> bool {
+    head.values("Content-Length")
+        .any(|value| value.trim_ascii() != b"0")
+        || head.values("Transfer-Encoding").next().is_some()
 }
 
-/// tiny_http 0.12 reads request heads without a size limit, so the limit is
-/// checked once the head is in: 414 for a long target, 431 for big headers.
-fn oversized_request_status(request: &Request, limits: &ServeLimits) -> Option<u16> {
-    if request.url().len() > limits.max_url_bytes {
+/// The head as a whole is bounded while it is read; here the target and
+/// the header lines are held to their own limits: 414 for a long target,
+/// 431 for big headers.
+fn oversized_request_status(head: &RequestHead, limits: &ServeLimits) -> Option<u16> {
+    if head.target.len() > limits.max_url_bytes {
         return Some(414);
     }
-    let headers = request.headers();
-    let header_bytes: usize = headers
+    let header_bytes: usize = head
+        .headers
         .iter()
-        .map(|header| header.field.as_str().as_str().len() + header.value.as_str().len() + 4)
+        .map(|(name, value)| name.len() + value.len() + 4)
         .sum();
-    if headers.len() > limits.max_headers || header_bytes > limits.max_header_bytes {
+    if head.headers.len() > limits.max_headers || header_bytes > limits.max_header_bytes {
         return Some(431);
     }
     None
-}
-
-/// Answers a request whose declared body is too large to discard safely,
-/// without ever letting tiny_http discard it: the connection is taken over
-/// (`upgrade` hands out its reader and writer, after writing the status line
-/// and headers), and the reader is deliberately leaked. The connection stays
-/// open until the process ends; that costs one parked thread and a socket
-/// per such request, which only a hostile client sends, instead of an
-/// aborted server.
-fn refuse_without_draining(request: Request, status: u16) {
-    let response = Response::empty(status).with("Allow", "GET, HEAD");
-    let mut stream = request.upgrade("close", response);
-    let _ = stream.flush();
-    std::mem::forget(stream);
 }
 
 /// A request target split into what the lookup needs.
@@ -337,30 +352,28 @@ pub(crate) fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Hands a live-reload connection to its own thread, or answers 503 when
-/// all listener slots are taken.
-fn open_event_stream(request: Request, context: &Context<'_>) {
-    if *request.method() == Method::Head {
-        let _ = request.respond(Response::empty(200).with("Content-Type", "text/event-stream"));
-        return;
+/// Turns the connection into a live-reload stream, or answers 503 when all
+/// listener slots are taken.
+fn open_event_stream(is_head: bool, context: &Context<'_>) -> Answer {
+    if is_head {
+        return respond(Response::from_data(Vec::new()).with("Content-Type", "text/event-stream"));
     }
     let Some(subscription) = context.hub.subscribe() else {
-        let _ = request.respond(
+        return respond(
             plain(503, "too many live-reload connections; retrying later\n")
                 .with("Retry-After", "5"),
         );
-        return;
     };
     // The generation is read after subscribing: a build finishing in between
     // is then both in the hello and queued as a reload, never in neither.
     let generation = context.state.snapshot().generation.clone();
-    let stream = request.into_writer();
-    // If no thread could be started the stream and slot are dropped, which
-    // closes the connection; the page's script retries.
-    let _ = reload::spawn_listener(stream, subscription, generation);
+    Answer::EventStream {
+        subscription,
+        generation,
+    }
 }
 
-fn plain(status: u16, text: &str) -> Response<Cursor<Vec<u8>>> {
+pub(crate) fn plain(status: u16, text: &str) -> Response<Cursor<Vec<u8>>> {
     Response::from_string(text)
         .with_status_code(StatusCode(status))
         .with("Content-Type", "text/plain; charset=utf-8")

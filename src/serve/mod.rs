@@ -4,8 +4,14 @@
 //! The pieces, each in its own module:
 //! - [`state`]: the site currently served (the last good build) and the
 //!   current build failure, swapped as a whole after every rebuild;
-//! - [`http`]: a fixed pool of workers answering requests from that state,
-//!   with URL normalisation that never touches the file system;
+//! - [`listener`], [`connection`], [`head`]: connections accepted by our
+//!   own loop, a bounded number of them, one thread each; request heads
+//!   read with a size limit and a deadline, responses written with a
+//!   deadline (tiny_http only encodes the responses: its own server
+//!   buffers heads without limit and leaks on declared bodies);
+//! - [`host`]: the `Host` allow-list against DNS rebinding;
+//! - [`http`]: answering one request from that state, with URL
+//!   normalisation that never touches the file system;
 //! - [`watch`]: notify + debouncer, and the filter that decides which file
 //!   events are worth a rebuild (editor temporaries, hidden and git-ignored
 //!   paths are not);
@@ -15,9 +21,14 @@
 //!
 //! A single build thread owns the [`Rebuild`] closure, so builds never run
 //! concurrently; changes that arrive while a build runs are merged into
-//! exactly one more build.
+//! exactly one more build, and the build they arrived during is not
+//! published (it may have read a mix of before and after).
 
+mod connection;
+mod head;
+mod host;
 mod http;
+mod listener;
 mod overlay;
 mod reload;
 mod state;
@@ -29,10 +40,11 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use self::listener::Connections;
 use self::reload::ReloadHub;
 use self::state::SiteState;
 use self::watch::{Change, WatchMessage, Watcher};
@@ -73,8 +85,12 @@ pub struct ServeConfig {
     pub bind: IpAddr,
     /// Default 1111; 0 asks the OS for a free port (tests).
     pub port: u16,
-    /// Directories or files to watch; the ones that do not exist are skipped.
+    /// Directories or files to watch; the ones that do not exist yet are
+    /// watched from the moment they appear.
     pub watch: Vec<PathBuf>,
+    /// Directories that must exist for a build to be published: a missing
+    /// one (deleted or renamed while serving) is a failed build.
+    pub required: Vec<PathBuf>,
     /// Thread counts, size limits and timings; the defaults suit `orr serve`.
     pub limits: ServeLimits,
 }
@@ -83,8 +99,14 @@ pub struct ServeConfig {
 /// server on a developer's machine; tests shrink some of them.
 #[derive(Debug, Clone)]
 pub struct ServeLimits {
-    /// Threads answering ordinary requests.
-    pub worker_threads: usize,
+    /// Open connections (one thread each). When all are taken, a new one
+    /// evicts the connection that has waited longest for a request head;
+    /// if none is waiting, the new one is closed.
+    pub max_connections: usize,
+    /// How long a client has to send a whole request head, counted from
+    /// when the connection starts waiting for it (so it also bounds an
+    /// idle keep-alive connection).
+    pub head_timeout: Duration,
     /// Open live-reload connections (one thread each); beyond this the
     /// events endpoint answers 503 and the page's script retries later.
     pub max_reload_listeners: usize,
@@ -98,8 +120,8 @@ pub struct ServeLimits {
     pub settle: Duration,
     /// The longest a build waits for changes to stop arriving.
     pub max_settle: Duration,
-    /// How long writing to a client may block (a client that stops reading)
-    /// before the connection is given up.
+    /// How long a client may take to read a whole response (or one
+    /// live-reload event) before the connection is given up.
     pub write_timeout: Duration,
     /// Longest accepted request target, in bytes (414 beyond).
     pub max_url_bytes: usize,
@@ -114,13 +136,14 @@ pub struct ServeLimits {
 impl Default for ServeLimits {
     fn default() -> Self {
         ServeLimits {
-            worker_threads: 8,
+            max_connections: 256,
+            head_timeout: Duration::from_secs(10),
             max_reload_listeners: 32,
             keep_alive: Duration::from_secs(15),
             debounce: Duration::from_millis(100),
             settle: Duration::from_millis(150),
             max_settle: Duration::from_secs(3),
-            write_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(10),
             max_url_bytes: 8 * 1024,
             max_header_bytes: 32 * 1024,
             max_headers: 100,
@@ -131,18 +154,20 @@ impl Default for ServeLimits {
 
 impl ServeConfig {
     /// The defaults of `orr serve` for a handbook at `root`: 127.0.0.1:1111,
-    /// watching `content/`, `templates/` and `assets/`.
+    /// watching `content/`, `templates/` and `assets/`; `content/` required.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         let watch = ["content", "templates", "assets"]
             .iter()
             .map(|dir| root.join(dir))
             .collect();
+        let required = vec![root.join("content")];
         ServeConfig {
             root,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
             watch,
+            required,
             limits: ServeLimits::default(),
         }
     }
@@ -174,11 +199,10 @@ impl std::error::Error for ServeError {}
 pub struct ServerHandle {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    http_server: Arc<tiny_http::Server>,
-    workers: Vec<JoinHandle<()>>,
+    accept_thread: Option<JoinHandle<()>>,
     build_thread: Option<JoinHandle<()>>,
     build_sender: mpsc::Sender<WatchMessage>,
-    watcher: Option<Watcher>,
+    watcher: Arc<Mutex<Option<Watcher>>>,
 }
 
 /// What the threads of one server share.
@@ -189,6 +213,9 @@ struct Shared {
     requests: AtomicU64,
     stopping: AtomicBool,
     limits: ServeLimits,
+    connections: Connections,
+    /// The address bound, for the Host allow-list.
+    addr: SocketAddr,
 }
 
 impl ServerHandle {
@@ -213,10 +240,15 @@ impl ServerHandle {
         self.shared.hub.listener_count()
     }
 
+    /// Client connections currently open.
+    pub fn connection_count(&self) -> usize {
+        self.shared.connections.count()
+    }
+
     /// Blocks for as long as the server runs (the CLI's `orr serve`).
     pub fn wait(mut self) {
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
+        if let Some(accept_thread) = self.accept_thread.take() {
+            let _ = accept_thread.join();
         }
         if let Some(build_thread) = self.build_thread.take() {
             let _ = build_thread.join();
@@ -226,20 +258,24 @@ impl ServerHandle {
     /// Stops watching, building and serving, and joins the threads.
     pub fn shutdown(mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        if let Some(watcher) = self.watcher.take() {
+        if let Some(watcher) = lock_watcher(&self.watcher).take() {
             watcher.stop();
         }
         let _ = self.build_sender.send(WatchMessage::Stop);
         if let Some(build_thread) = self.build_thread.take() {
             let _ = build_thread.join();
         }
-        for _ in 0..self.workers.len() {
-            self.http_server.unblock();
-        }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
+        listener::wake(self.addr);
+        if let Some(accept_thread) = self.accept_thread.take() {
+            let _ = accept_thread.join();
         }
         self.shared.hub.close();
+        self.shared.connections.close_all();
+        // Connection threads end within moments of their socket closing.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while self.shared.connections.count() > 0 && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(5));
+        }
     }
 }
 
@@ -252,16 +288,7 @@ pub fn start(config: ServeConfig, rebuild: Rebuild) -> Result<ServerHandle, Serv
     let addr = listener
         .local_addr()
         .map_err(|error| bind_error(requested, &error))?;
-    let listener = tune_listener(
-        listener,
-        config.limits.write_timeout.max(Duration::from_millis(1)),
-    );
-    let http_server =
-        tiny_http::Server::from_listener(listener, None).map_err(|error| ServeError::Bind {
-            addr: requested.to_string(),
-            source: error.to_string(),
-        })?;
-    let http_server = Arc::new(http_server);
+    let listener = tune_listener(listener);
 
     let limits = config.limits.clone();
     let shared = Arc::new(Shared {
@@ -271,15 +298,18 @@ pub fn start(config: ServeConfig, rebuild: Rebuild) -> Result<ServerHandle, Serv
         requests: AtomicU64::new(0),
         stopping: AtomicBool::new(false),
         limits: limits.clone(),
+        connections: Connections::default(),
+        addr,
     });
 
     // The watcher starts before the first build so that an edit made while
     // that build runs is not lost: it queues up and causes a second build.
     let (build_sender, build_receiver) = mpsc::channel();
     let watcher = Watcher::start(&config.root, &config.watch, &limits, build_sender.clone())?;
+    let watcher = Arc::new(Mutex::new(Some(watcher)));
 
     let started = Instant::now();
-    let first = run_rebuild(&rebuild);
+    let first = build_once(&rebuild, &config);
     if limits.print_to_terminal {
         match &first {
             Ok(site) => eprintln!(
@@ -295,58 +325,51 @@ pub fn start(config: ServeConfig, rebuild: Rebuild) -> Result<ServerHandle, Serv
     }
     shared.state.apply(first);
 
-    let mut workers = Vec::with_capacity(limits.worker_threads.max(1));
-    for index in 0..limits.worker_threads.max(1) {
-        let http_server = Arc::clone(&http_server);
-        let shared = Arc::clone(&shared);
-        let worker = thread::Builder::new()
-            .name(format!("orr-http-{index}"))
-            .spawn(move || serve_requests(&http_server, &shared))
-            .map_err(|error| ServeError::Bind {
+    let accept_thread =
+        listener::spawn_acceptor(listener, Arc::clone(&shared)).map_err(|error| {
+            ServeError::Bind {
                 addr: addr.to_string(),
-                source: format!("cannot start a worker thread: {error}"),
-            })?;
-        workers.push(worker);
-    }
+                source: format!("cannot start the accept thread: {error}"),
+            }
+        })?;
 
     let build_shared = Arc::clone(&shared);
+    let build_watcher = Arc::clone(&watcher);
     let build_thread = thread::Builder::new()
         .name("orr-build".to_string())
-        .spawn(move || build_loop(&build_receiver, &rebuild, &build_shared))
+        .spawn(move || {
+            build_loop(
+                &build_receiver,
+                &rebuild,
+                &config,
+                &build_watcher,
+                &build_shared,
+            )
+        })
         .map_err(|error| ServeError::Watch(format!("cannot start the build thread: {error}")))?;
 
     Ok(ServerHandle {
         addr,
         shared,
-        http_server,
-        workers,
+        accept_thread: Some(accept_thread),
         build_thread: Some(build_thread),
         build_sender,
-        watcher: Some(watcher),
+        watcher,
     })
 }
 
-/// Sets options on the listening socket that accepted connections inherit
-/// (Linux copies them at accept; the BSDs and macOS do for TCP_NODELAY):
-///
-/// - TCP_NODELAY: tiny_http writes a response's head and body in two
-///   writes, so with Nagle's algorithm every response on a keep-alive
-///   connection waited for the client's delayed ACK (40 ms on Linux); the
-///   load test went from about 700 to over 30,000 requests/s.
-/// - a send timeout: a client that stops reading cannot hold a worker (or
-///   a live-reload thread) forever once the socket buffers are full.
-///
-/// No receive timeout: on a listening socket it would make `accept` fail,
-/// which ends tiny_http's accept loop. The conversions are std's safe
-/// ownership moves, no `unsafe`; failures only cost speed, so they are
-/// ignored.
-fn tune_listener(listener: TcpListener, write_timeout: Duration) -> TcpListener {
+/// Sets TCP_NODELAY on the listening socket, which accepted connections
+/// inherit (Linux copies it at accept; the BSDs and macOS do too): without
+/// it, a response written in two parts waits for the client's delayed ACK
+/// (40 ms on Linux). Timeouts are set per connection, per read and write.
+/// The conversions are std's safe ownership moves, no `unsafe`; a failure
+/// only costs speed, so it is ignored.
+fn tune_listener(listener: TcpListener) -> TcpListener {
     #[cfg(unix)]
     {
         use std::os::fd::OwnedFd;
         let socket = std::net::TcpStream::from(OwnedFd::from(listener));
         let _ = socket.set_nodelay(true);
-        let _ = socket.set_write_timeout(Some(write_timeout));
         TcpListener::from(OwnedFd::from(socket))
     }
     #[cfg(windows)]
@@ -354,12 +377,10 @@ fn tune_listener(listener: TcpListener, write_timeout: Duration) -> TcpListener 
         use std::os::windows::io::OwnedSocket;
         let socket = std::net::TcpStream::from(OwnedSocket::from(listener));
         let _ = socket.set_nodelay(true);
-        let _ = socket.set_write_timeout(Some(write_timeout));
         TcpListener::from(OwnedSocket::from(socket))
     }
     #[cfg(not(any(unix, windows)))]
     {
-        let _ = write_timeout;
         listener
     }
 }
@@ -381,36 +402,6 @@ fn bind_error(addr: SocketAddr, error: &std::io::Error) -> ServeError {
     ServeError::Bind {
         addr: addr.to_string(),
         source,
-    }
-}
-
-/// One worker: answers requests until the server stops.
-fn serve_requests(http_server: &tiny_http::Server, shared: &Shared) {
-    let context = http::Context {
-        state: &shared.state,
-        hub: &shared.hub,
-        limits: &shared.limits,
-    };
-    loop {
-        if shared.stopping.load(Ordering::SeqCst) {
-            return;
-        }
-        match http_server.recv() {
-            Ok(request) => {
-                // No client input is known to panic the handler; should a
-                // dependency ever do so, one request fails, not the worker.
-                let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    http::handle(request, &context);
-                }));
-                if handled.is_err() && shared.limits.print_to_terminal {
-                    eprintln!("warning: a request handler panicked; the server carries on");
-                }
-                shared.requests.fetch_add(1, Ordering::SeqCst);
-            }
-            // `recv` fails when unblocked for shutdown, or when the accept
-            // thread died; either way there is nothing more to serve.
-            Err(_) => return,
-        }
     }
 }
 
@@ -439,15 +430,78 @@ fn run_rebuild(rebuild: &Rebuild) -> Result<SiteFiles, BuildFailure> {
     }
 }
 
-/// The build thread: waits for a batch of changes, lets it settle, builds,
-/// publishes the result and tells the browsers. Changes that arrive during a
-/// build are queued in the channel and become exactly one more build.
-fn build_loop(receiver: &mpsc::Receiver<WatchMessage>, rebuild: &Rebuild, shared: &Shared) {
-    while let Some(batch) = watch::collect_batch(receiver, &shared.limits) {
-        let started = Instant::now();
-        let result = run_rebuild(rebuild);
-        let elapsed = started.elapsed().as_millis();
-        if shared.limits.print_to_terminal {
+fn lock_watcher(watcher: &Mutex<Option<Watcher>>) -> std::sync::MutexGuard<'_, Option<Watcher>> {
+    watcher.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+/// One build: a required directory that is missing (deleted or renamed
+/// while serving) is a failure, never an empty site.
+fn build_once(rebuild: &Rebuild, config: &ServeConfig) -> Result<SiteFiles, BuildFailure> {
+    if let Some(missing) = config.required.iter().find(|dir| !dir.is_dir()) {
+        let name = missing
+            .strip_prefix(&config.root)
+            .unwrap_or(missing)
+            .display()
+            .to_string();
+        let message = format!(
+            "{name}/ is missing (deleted or renamed?): there is nothing to build; \
+             restore it to continue"
+        );
+        return Err(BuildFailure {
+            report: format!("error: {message}"),
+            errors: vec![OverlayError {
+                file: format!("{name}/"),
+                line: 0,
+                column: 0,
+                message,
+            }],
+        });
+    }
+    run_rebuild(rebuild)
+}
+
+/// The build thread: waits for a batch of changes and for the tree to be
+/// quiet (bounded by `max_settle`), builds, and publishes the result only
+/// if no change arrived while the build ran: otherwise the build may have
+/// read some files before a change and some after, so it is discarded and
+/// the tree built again once quiet. Changes arriving while a build runs
+/// are queued in the channel and become exactly one more build.
+fn build_loop(
+    receiver: &mpsc::Receiver<WatchMessage>,
+    rebuild: &Rebuild,
+    config: &ServeConfig,
+    watcher: &Mutex<Option<Watcher>>,
+    shared: &Shared,
+) {
+    let limits = &shared.limits;
+    while let Some(mut batch) = watch::collect_batch(receiver, limits) {
+        let (result, elapsed) = loop {
+            // Directories that appeared (or were re-created) since the last
+            // build are watched before it reads them.
+            if let Some(watcher) = lock_watcher(watcher).as_mut() {
+                watcher.refresh();
+            }
+            let started = Instant::now();
+            let result = build_once(rebuild, config);
+            let elapsed = started.elapsed().as_millis();
+            match watch::changes_during_build(receiver, limits) {
+                None => return,
+                Some(during) if during.is_empty() => break (result, elapsed),
+                Some(during) => {
+                    if limits.print_to_terminal {
+                        eprintln!(
+                            "files changed during the build; building again before publishing"
+                        );
+                    }
+                    batch.merge(during);
+                    match watch::settle(receiver, limits, batch) {
+                        Some(settled) => batch = settled,
+                        None => return,
+                    }
+                }
+            }
+        };
+        if limits.print_to_terminal {
             print_rebuild_outcome(&result, &batch, elapsed);
         }
         let generation = shared.state.apply(result);

@@ -11,7 +11,6 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::Duration;
 
 /// What the hub sends to each listener.
@@ -110,23 +109,30 @@ impl ReloadHub {
     }
 }
 
-/// Starts the thread that streams events to one page. `stream` is the raw
+/// Starts a thread that streams events to one page (the server runs
+/// [`stream_events`] on the connection's own thread; the tests use this). `stream` is the raw
 /// connection (the response head is written here); `generation` is the
 /// build the server is on now, sent first so a page served from an older
 /// build reloads at once. Returns false if no thread could be started (the
 /// connection is then closed and the slot freed).
+#[cfg(test)]
 pub(crate) fn spawn_listener(
     stream: Box<dyn Write + Send>,
     subscription: Subscription,
     generation: String,
 ) -> bool {
-    thread::Builder::new()
+    std::thread::Builder::new()
         .name("orr-live-reload".to_string())
         .spawn(move || stream_events(stream, &subscription, &generation))
         .is_ok()
 }
 
-fn stream_events(mut stream: Box<dyn Write + Send>, subscription: &Subscription, generation: &str) {
+/// Streams events to one page until it goes away or the hub closes.
+pub(crate) fn stream_events(
+    mut stream: Box<dyn Write + Send>,
+    subscription: &Subscription,
+    generation: &str,
+) {
     // Written by hand (not through tiny_http's Response) because the
     // response never ends and every event must be flushed as it happens.
     let head = format!(
@@ -203,7 +209,7 @@ mod tests {
             if condition() {
                 return true;
             }
-            thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(10));
         }
         false
     }

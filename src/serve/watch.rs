@@ -3,14 +3,21 @@
 //! a burst of events (an editor's atomic save, a `git checkout` of a
 //! thousand files) into one build of the final state.
 //!
+//! The handbook root is watched too, non-recursively, so that `content/`,
+//! `templates/` and `assets/` created, deleted or re-created while serving
+//! are noticed; [`Watcher::refresh`] then adds (or drops) their recursive
+//! watches before the next build.
+//!
 //! Ignored: editors' temporary and backup files, hidden files and
 //! directories, paths matched by `.gitignore` / `.ignore` files from the
 //! handbook root down, the `site/` output directory, and events that change
 //! nothing (a file being opened or read, which every build does).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -84,6 +91,21 @@ pub(crate) struct Batch {
     pub rescan: bool,
 }
 
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && !self.rescan
+    }
+
+    /// Adds the changes of `other` (still distinct and sorted).
+    pub fn merge(&mut self, other: Batch) {
+        let mut changes = BTreeMap::new();
+        add_changes(&mut changes, std::mem::take(&mut self.changes));
+        add_changes(&mut changes, other.changes);
+        self.changes = changes.into_values().collect();
+        self.rescan |= other.rescan;
+    }
+}
+
 /// Waits for the next change and gathers everything that follows it until
 /// the file system has been quiet for `settle` (at most `max_settle`), so a
 /// burst becomes one build. Messages queued while the previous build ran are
@@ -93,22 +115,36 @@ pub(crate) fn collect_batch(
     receiver: &Receiver<WatchMessage>,
     limits: &ServeLimits,
 ) -> Option<Batch> {
-    let mut changes = BTreeMap::new();
-    let mut rescan = false;
+    let mut batch = Batch::default();
     loop {
         match receiver.recv() {
             Ok(WatchMessage::Changes(list)) => {
-                add_changes(&mut changes, list);
+                batch.merge(Batch {
+                    changes: list,
+                    rescan: false,
+                });
                 break;
             }
             Ok(WatchMessage::Rescan) => {
-                rescan = true;
+                batch.rescan = true;
                 break;
             }
             Ok(WatchMessage::Error(message)) => report_watch_error(&message, limits),
             Ok(WatchMessage::Stop) | Err(_) => return None,
         }
     }
+    settle(receiver, limits, batch)
+}
+
+/// Adds to `batch` whatever arrives until nothing has for `settle`, or
+/// `max_settle` has passed since this call. `None` means stop.
+pub(crate) fn settle(
+    receiver: &Receiver<WatchMessage>,
+    limits: &ServeLimits,
+    mut batch: Batch,
+) -> Option<Batch> {
+    let mut changes = BTreeMap::new();
+    add_changes(&mut changes, std::mem::take(&mut batch.changes));
     let first_change = Instant::now();
     loop {
         let waited = first_change.elapsed();
@@ -118,16 +154,51 @@ pub(crate) fn collect_batch(
         let wait = limits.settle.min(limits.max_settle - waited);
         match receiver.recv_timeout(wait) {
             Ok(WatchMessage::Changes(list)) => add_changes(&mut changes, list),
-            Ok(WatchMessage::Rescan) => rescan = true,
+            Ok(WatchMessage::Rescan) => batch.rescan = true,
             Ok(WatchMessage::Error(message)) => report_watch_error(&message, limits),
             Ok(WatchMessage::Stop) | Err(RecvTimeoutError::Disconnected) => return None,
             Err(RecvTimeoutError::Timeout) => break,
         }
     }
-    Some(Batch {
-        changes: changes.into_values().collect(),
-        rescan,
-    })
+    batch.changes = changes.into_values().collect();
+    Some(batch)
+}
+
+/// How long after a file changes its event can still be on its way: the
+/// debouncer holds every event for `debounce` and releases them on its
+/// next tick (notify-debouncer-full 0.5 never holds one longer: a later
+/// event of the same path is either released on its own schedule or
+/// folded into an earlier one still held).
+pub(crate) fn event_latency(limits: &ServeLimits) -> Duration {
+    limits.debounce + 2 * debouncer_tick(limits) + Duration::from_millis(10)
+}
+
+fn debouncer_tick(limits: &ServeLimits) -> Duration {
+    (limits.debounce / 4).max(Duration::from_millis(5))
+}
+
+/// Called when a build has finished: waits until every change made while
+/// it ran must have been reported, then returns those changes (empty if
+/// there were none, so the build saw one consistent state). `None` means
+/// stop.
+pub(crate) fn changes_during_build(
+    receiver: &Receiver<WatchMessage>,
+    limits: &ServeLimits,
+) -> Option<Batch> {
+    std::thread::sleep(event_latency(limits));
+    let mut batch = Batch::default();
+    loop {
+        match receiver.try_recv() {
+            Ok(WatchMessage::Changes(list)) => batch.merge(Batch {
+                changes: list,
+                rescan: false,
+            }),
+            Ok(WatchMessage::Rescan) => batch.rescan = true,
+            Ok(WatchMessage::Error(message)) => report_watch_error(&message, limits),
+            Ok(WatchMessage::Stop) | Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => return Some(batch),
+        }
+    }
 }
 
 fn add_changes(into: &mut BTreeMap<PathBuf, Change>, list: Vec<Change>) {
@@ -145,11 +216,44 @@ fn report_watch_error(message: &str, limits: &ServeLimits) {
 /// The running file watcher; dropping or stopping it ends its threads.
 pub(crate) struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    root: PathBuf,
+    canonical_root: PathBuf,
+    filter: Arc<Mutex<ChangeFilter>>,
+    targets: Vec<WatchTarget>,
+    print_to_terminal: bool,
+}
+
+/// One configured path and what is watched of it now.
+struct WatchTarget {
+    path: PathBuf,
+    /// The canonical path watched recursively and the identity of the
+    /// directory it was, or `None` while it does not exist.
+    watched: Option<(PathBuf, Identity)>,
+}
+
+/// Tells a re-created directory from the one that was watched.
+#[cfg(unix)]
+type Identity = (u64, u64);
+#[cfg(not(unix))]
+type Identity = ();
+
+fn identity(path: &Path) -> Option<Identity> {
+    let metadata = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        Some(())
+    }
 }
 
 impl Watcher {
-    /// Watches every existing path of `watch` recursively and sends the
-    /// relevant changes to `sender`.
+    /// Watches the handbook root (non-recursively) and every existing path
+    /// of `watch` recursively, and sends the relevant changes to `sender`.
     pub fn start(
         root: &Path,
         watch: &[PathBuf],
@@ -160,30 +264,21 @@ impl Watcher {
         // make them comparable with the root.
         let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let mut filter = ChangeFilter::new(&canonical_root);
-        let mut watched = Vec::new();
-        for path in watch {
-            let Ok(canonical) = path.canonicalize() else {
-                // Missing directories are skipped: a handbook need not have
-                // templates/ or assets/.
-                continue;
-            };
-            // Where the path sits in the handbook even if it is a symlink
-            // to elsewhere: "content", "templates"...
-            let inside_root = path
-                .strip_prefix(root)
-                .ok()
-                .map(Path::to_path_buf)
-                .or_else(|| path.file_name().map(PathBuf::from))
-                .unwrap_or_default();
-            filter.add_alias(&canonical, &canonical_root.join(inside_root));
-            watched.push(canonical);
-        }
+        filter.set_top_level(watch.iter().filter_map(|path| {
+            let relative = path.strip_prefix(root).ok()?;
+            relative
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_os_string())
+        }));
+        let filter = Arc::new(Mutex::new(filter));
+        let handler_filter = Arc::clone(&filter);
         let handler = move |result: DebounceEventResult| {
             // A send fails only once the build thread has stopped; then
             // nobody needs the events any more.
             match result {
                 Ok(events) => {
-                    let (changes, rescan) = filter.relevant_changes(&events);
+                    let (changes, rescan) = lock(&handler_filter).relevant_changes(&events);
                     if rescan {
                         let _ = sender.send(WatchMessage::Rescan);
                     }
@@ -201,27 +296,101 @@ impl Watcher {
                 }
             }
         };
-        let tick = (limits.debounce / 4).max(Duration::from_millis(5));
+        let tick = debouncer_tick(limits);
         let mut debouncer = new_debouncer(limits.debounce, Some(tick), handler)
             .map_err(|error| ServeError::Watch(describe_notify_error(&error)))?;
-        for path in watched {
-            debouncer
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|error| {
-                    ServeError::Watch(format!(
-                        "{}: {}",
-                        path.display(),
-                        describe_notify_error(&error)
-                    ))
-                })?;
+        debouncer
+            .watch(&canonical_root, RecursiveMode::NonRecursive)
+            .map_err(|error| {
+                ServeError::Watch(format!(
+                    "{}: {}",
+                    root.display(),
+                    describe_notify_error(&error)
+                ))
+            })?;
+        let mut watcher = Watcher {
+            debouncer,
+            root: root.to_path_buf(),
+            canonical_root,
+            filter,
+            targets: watch
+                .iter()
+                .map(|path| WatchTarget {
+                    path: path.clone(),
+                    watched: None,
+                })
+                .collect(),
+            print_to_terminal: limits.print_to_terminal,
+        };
+        watcher.refresh_targets().map_err(ServeError::Watch)?;
+        Ok(watcher)
+    }
+
+    /// Brings the recursive watches in line with the disk: directories that
+    /// appeared are watched, vanished ones dropped, re-created ones watched
+    /// anew. Problems are printed; the next refresh tries again.
+    pub fn refresh(&mut self) {
+        if let Err(message) = self.refresh_targets() {
+            if self.print_to_terminal {
+                eprintln!("warning: file watcher: {message}");
+            }
         }
-        Ok(Watcher { debouncer })
+    }
+
+    fn refresh_targets(&mut self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        for index in 0..self.targets.len() {
+            let path = self.targets[index].path.clone();
+            let now = path
+                .canonicalize()
+                .ok()
+                .and_then(|canonical| identity(&canonical).map(|id| (canonical, id)));
+            if now == self.targets[index].watched {
+                continue;
+            }
+            if let Some((old, _)) = self.targets[index].watched.take() {
+                // Fails when the watch already went with the directory.
+                let _ = self.debouncer.unwatch(&old);
+            }
+            let Some((canonical, id)) = now else {
+                continue;
+            };
+            match self.debouncer.watch(&canonical, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    // Where the path sits in the handbook even if it is a
+                    // symlink to elsewhere: "content", "templates"...
+                    let inside_root = path
+                        .strip_prefix(&self.root)
+                        .ok()
+                        .map(Path::to_path_buf)
+                        .or_else(|| path.file_name().map(PathBuf::from))
+                        .unwrap_or_default();
+                    lock(&self.filter)
+                        .add_alias(&canonical, &self.canonical_root.join(inside_root));
+                    self.targets[index].watched = Some((canonical, id));
+                }
+                Err(error) => problems.push(format!(
+                    "{}: {}",
+                    path.display(),
+                    describe_notify_error(&error)
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
     }
 
     /// Stops watching and waits for the debouncer's thread.
     pub fn stop(self) {
         self.debouncer.stop();
     }
+}
+
+fn lock(filter: &Mutex<ChangeFilter>) -> MutexGuard<'_, ChangeFilter> {
+    filter.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
 fn describe_notify_error(error: &notify::Error) -> String {
@@ -241,6 +410,10 @@ pub(crate) struct ChangeFilter {
     /// Watched paths that resolve outside the root (a symlinked `content/`),
     /// with the path they have inside the handbook.
     aliases: Vec<(PathBuf, PathBuf)>,
+    /// The names directly under the root that matter ("content",
+    /// "templates", "assets"); empty means all. The root itself is watched
+    /// only to see these appear and disappear.
+    top_level: HashSet<OsString>,
 }
 
 impl ChangeFilter {
@@ -249,12 +422,21 @@ impl ChangeFilter {
             root: root.to_path_buf(),
             ignore_files: HashMap::new(),
             aliases: Vec::new(),
+            top_level: HashSet::new(),
         }
     }
 
-    /// Records that events under `real` are about `inside_root`.
+    /// Restricts the relevant paths to those under these top-level names.
+    pub fn set_top_level(&mut self, names: impl IntoIterator<Item = OsString>) {
+        self.top_level = names.into_iter().collect();
+    }
+
+    /// Records that events under `real` are about `inside_root` (the
+    /// latest record for a path wins: a re-created symlink may point
+    /// elsewhere).
     pub fn add_alias(&mut self, real: &Path, inside_root: &Path) {
         if real != inside_root {
+            self.aliases.retain(|(_, inside)| inside != inside_root);
             self.aliases
                 .push((real.to_path_buf(), inside_root.to_path_buf()));
         }
@@ -321,6 +503,9 @@ impl ChangeFilter {
             });
         let top = components.next()?.into_owned();
         if top == "site" {
+            return None;
+        }
+        if !self.top_level.is_empty() && !self.top_level.contains(&OsString::from(&top)) {
             return None;
         }
         let name = path.file_name()?.to_string_lossy().into_owned();
