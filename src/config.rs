@@ -75,17 +75,37 @@ fn default_base_url() -> String {
     "/".to_string()
 }
 
-/// A base URL is site-absolute (`/`, `/handbook/`) or an `http(s)://` URL:
-/// it starts every link of the site, so no other scheme may slip in.
+/// A base URL is site-absolute (`/`, `/handbook/`) or an `http(s)://host` URL:
+/// it starts every link of the site, so no other scheme, and no other origin
+/// by the back door: `//host`, `/\host` and `\\host` are read by browsers as
+/// another host, and tabs or newlines are dropped by their URL parsers, so
+/// `/\t/host` is `//host`. Whitespace, `\`, `?` and `#` are refused anywhere.
 pub fn check_base_url(url: &str) -> Result<(), String> {
     let url = url.trim();
+    let refuse = |why: &str| {
+        Err(format!(
+            "base URL `{}` {why}",
+            crate::diagnostics::visible(url)
+        ))
+    };
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '\\' | '?' | '#'))
+    {
+        let shown = crate::diagnostics::visible(&c.to_string());
+        return refuse(&format!(
+            "contains `{shown}`; it must start with `/` or be an `https://` URL"
+        ));
+    }
     let web = matches!(crate::links::classify(url), crate::links::LinkKind::Web);
-    if web || (url.starts_with('/') && !url.starts_with("//")) {
+    let after_scheme = url.split_once(':').map_or("", |(_, rest)| rest);
+    let host_given = after_scheme
+        .strip_prefix("//")
+        .is_some_and(|host| host.starts_with(|c: char| c != '/'));
+    if (web && host_given) || (url.starts_with('/') && !url.starts_with("//")) {
         Ok(())
     } else {
-        Err(format!(
-            "base URL `{url}` must start with `/` or be an `https://` URL"
-        ))
+        refuse("must start with `/` or be an `https://host/` URL")
     }
 }
 
@@ -93,4 +113,47 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
 pub fn normalize_base_url(url: &str) -> String {
     let trimmed = url.trim().trim_end_matches('/');
     format!("{trimmed}/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_stay_on_their_origin() {
+        for ok in [
+            "/",
+            "/handbook/",
+            " /a/b ",
+            "https://orr.example/",
+            "http://h.example/x/",
+        ] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "\\\\evil.example/",
+            "\\/evil.example/",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/a\tb/",
+            "/a b/",
+            "https:evil.example",
+            "https:/evil.example",
+            "https:///evil.example",
+            "javascript:alert(1)//",
+            "JavaScript:alert(1)",
+            "data:text/html,x",
+            "evil.example/",
+            "/?q=/",
+            "/#x",
+            "",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert!(check_base_url("/\u{1b}[2J/")
+            .unwrap_err()
+            .contains("\\u{1b}"));
+    }
 }

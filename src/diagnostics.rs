@@ -3,6 +3,10 @@
 //! A stage never stops at the first mistake: it pushes a [`Diagnostic`] and goes
 //! on, so one run reports everything, rustc-style, with the file, the line, the
 //! column, the offending source line and a hint.
+//!
+//! Everything printed may quote hostile content, so control characters (ANSI
+//! escapes, carriage returns, bidi overrides) are shown escaped, `\u{1b}`, never
+//! written raw to a terminal.
 
 use std::fmt::Write as _;
 
@@ -28,8 +32,11 @@ pub struct Diagnostic {
     pub column: usize,
     pub message: String,
     pub help: Option<String>,
-    /// The text of `line`, for the excerpt under the message.
+    /// The text of `line`, for the excerpt under the message (a window of it when the line is long).
     pub source_line: Option<String>,
+    /// Characters of the line left out before `source_line` (0 unless the line is long).
+    #[serde(skip)]
+    pub line_from: usize,
     /// How many characters the caret underline covers.
     pub span_len: usize,
 }
@@ -44,6 +51,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             source_line: None,
+            line_from: 0,
             span_len: 1,
         }
     }
@@ -91,8 +99,11 @@ impl Diagnostic {
         self.line = line;
         self.column = column.max(1);
         if line > 0 {
-            let text = source.line_text(line).to_string();
-            self.span_len = token_len(&text, self.column);
+            // Only a window around the column is kept: a file of one long line
+            // with thousands of problems must not copy that line thousands of times.
+            let (text, from) = source.line_window(line, self.column, 2 * EXCERPT_CHARS);
+            self.line_from = from;
+            self.span_len = token_len(&text, self.column - from);
             self.source_line = Some(text);
         }
         self
@@ -130,16 +141,18 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        let _ = writeln!(out, "{label}: {}", visible(&self.message));
         let gutter = if self.line > 0 {
             self.line.to_string().len()
         } else {
             1
         };
         let pad = " ".repeat(gutter);
-        let _ = writeln!(out, "{pad}--> {}", self.location());
+        let _ = writeln!(out, "{pad}--> {}", visible(&self.location()));
         if let (Some(text), true) = (&self.source_line, self.line > 0) {
-            let (shown, caret_column) = excerpt(&text.replace('\t', " "), self.column);
+            let column = self.column.saturating_sub(self.line_from).max(1);
+            let (shown, caret_column) = excerpt(text, column, self.line_from > 0);
+            let (shown, caret_column) = visible_line(&shown, caret_column);
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{} | {}", self.line, shown);
             let lead = " ".repeat(caret_column.saturating_sub(1));
@@ -147,7 +160,7 @@ impl Diagnostic {
             let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(width));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {}", visible(help));
         }
         out
     }
@@ -156,11 +169,16 @@ impl Diagnostic {
 /// How much of a long source line is quoted.
 const EXCERPT_CHARS: usize = 100;
 
-/// A line cut to a window around `column` when it is long, and the column within it.
-fn excerpt(line: &str, column: usize) -> (String, usize) {
+/// A line cut to a window around `column` when it is long, and the column within it;
+/// `cut_before` says the line given is already missing its start.
+fn excerpt(line: &str, column: usize, cut_before: bool) -> (String, usize) {
     let chars: Vec<char> = line.chars().collect();
     if chars.len() <= EXCERPT_CHARS {
-        return (line.to_string(), column);
+        return if cut_before {
+            (format!("...{line}"), column + 3)
+        } else {
+            (line.to_string(), column)
+        };
     }
     let start = column
         .saturating_sub(1)
@@ -168,8 +186,8 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
         .min(chars.len() - EXCERPT_CHARS);
     let end = start + EXCERPT_CHARS;
     let mut shown: String = chars[start..end].iter().collect();
-    let mut caret = column - start;
-    if start > 0 {
+    let mut caret = column.saturating_sub(start);
+    if start > 0 || cut_before {
         shown.insert_str(0, "...");
         caret += 3;
     }
@@ -177,6 +195,61 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
         shown.push_str("...");
     }
     (shown, caret)
+}
+
+/// Whether `c` would act on a terminal instead of showing: C0/C1 controls,
+/// DEL, bidi overrides and isolates (which reorder what follows), line separators.
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// How `c` is printed: itself, or an escape such as `\n` or `\u{1b}`.
+fn visible_char(c: char, out: &mut String) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_unsafe_char(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// `text` with every unsafe character escaped, safe to write to a terminal.
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(is_unsafe_char) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        visible_char(c, &mut out);
+    }
+    out
+}
+
+/// A quoted source line made safe, and the caret column moved past the escapes before it.
+/// Tabs become one space, so the caret stays under the column.
+fn visible_line(line: &str, caret_column: usize) -> (String, usize) {
+    let mut out = String::with_capacity(line.len());
+    let mut caret = caret_column;
+    for (i, c) in line.chars().enumerate() {
+        let before = out.chars().count();
+        if c == '\t' {
+            out.push(' ');
+        } else {
+            visible_char(c, &mut out);
+        }
+        if i + 1 == caret_column {
+            caret = before + 1;
+        }
+    }
+    let count = line.chars().count();
+    if caret_column > count {
+        caret = out.chars().count() + (caret_column - count);
+    }
+    (out, caret)
 }
 
 /// The length of the token starting at `column`: a word, a key, a quoted value.
@@ -310,11 +383,58 @@ mod tests {
     #[test]
     fn long_lines_are_quoted_around_the_column() {
         let line = format!("{}bad{}", "a".repeat(300), "b".repeat(300));
-        let (shown, caret) = excerpt(&line, 301);
+        let (shown, caret) = excerpt(&line, 301, false);
         assert_eq!(shown.chars().count(), 106);
         assert!(shown.starts_with("...") && shown.ends_with("..."));
         assert_eq!(shown.chars().nth(caret - 1), Some('b'));
-        assert_eq!(excerpt("short", 2), ("short".to_string(), 2));
+        assert_eq!(excerpt("short", 2, false), ("short".to_string(), 2));
+        assert_eq!(excerpt("short", 2, true), ("...short".to_string(), 5));
+    }
+
+    #[test]
+    fn control_characters_are_printed_escaped() {
+        let src = SourceFile::new(
+            "content/services/a.yaml",
+            "title: \"\u{1b}[2J\u{1b}]0;pwned\u{7}\"\tbad: 1\n",
+        );
+        let d = Diagnostic::error(&src, 1, 25, "unknown key `\u{1b}[31mx\rerror: fake`")
+            .help("remove `\u{202e}x`");
+        let text = d.render();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(!text.contains('\u{202e}'));
+        assert!(
+            text.contains("unknown key `\\u{1b}[31mx\\rerror: fake`"),
+            "{text}"
+        );
+        assert!(text.contains("= help: remove `\\u{202e}x`"), "{text}");
+        assert!(
+            text.contains("1 | title: \"\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\" bad: 1"),
+            "{text}"
+        );
+        // The caret stays under `bad` after the escapes widened the line.
+        let lines: Vec<&str> = text.lines().collect();
+        let quoted = lines[3].find("bad").unwrap();
+        assert_eq!(lines[4].find('^'), Some(quoted));
+    }
+
+    #[test]
+    fn long_lines_are_windowed_when_the_diagnostic_is_made() {
+        let line = format!("{}bad{}", "é".repeat(5000), "b".repeat(5000));
+        let src = SourceFile::new("a.md", format!("x\n{line}\n"));
+        let d = Diagnostic::error(&src, 2, 5001, "m");
+        assert!(d.source_line.as_ref().unwrap().chars().count() <= 4 * EXCERPT_CHARS);
+        let text = d.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[3].starts_with("2 | ...") && lines[3].ends_with("..."),
+            "{text}"
+        );
+        let quoted = lines[3][..lines[3].find("bad").unwrap()].chars().count();
+        assert_eq!(lines[4].find('^'), Some(quoted), "{text}");
+        assert!(d.span_len <= 2 * EXCERPT_CHARS);
     }
 
     #[test]

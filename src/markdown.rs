@@ -1,5 +1,15 @@
 //! Markdown to HTML: relative links rewritten, bad links reported, raw HTML
 //! escaped, fenced code highlighted at build time with syntect.
+//!
+//! [`Renderer::render`] is the only way handbook Markdown becomes HTML, and it
+//! is where content is made safe: raw HTML becomes text, links and images pass
+//! the scheme check of [`crate::links`], and headings keep only a checked id and
+//! classes ([`headings`]). Cost: O(n log n) in the size of the file, however
+//! many links share one line.
+
+pub mod headings;
+
+use std::collections::BTreeSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use syntect::highlighting::ThemeSet;
@@ -11,6 +21,9 @@ use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::links::{self, LinkTargets, Resolved};
 use crate::load::markdown::SpannedEvent;
 use crate::source::SourceFile;
+
+/// How many dropped heading attributes are reported one by one.
+const MAX_HEADING_WARNINGS: usize = 5;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -80,6 +93,7 @@ impl Renderer<'_> {
         let from = source.path.strip_prefix("content/").unwrap_or(&source.path);
         let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
         let mut code: Option<(String, String)> = None;
+        let mut heading_ids = BTreeSet::new();
         for (event, range) in events {
             if let Some((lang, text)) = code.as_mut() {
                 match event {
@@ -95,12 +109,41 @@ impl Renderer<'_> {
             match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let lang = match kind {
-                        CodeBlockKind::Fenced(info) => {
-                            info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-                        }
+                        CodeBlockKind::Fenced(info) => code_language(info),
                         CodeBlockKind::Indented => String::new(),
                     };
                     code = Some((lang, String::new()));
+                }
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    let (tag, dropped) =
+                        headings::clean(*level, id.as_ref(), classes, attrs, &mut heading_ids);
+                    // A few located warnings say what happened; a block of
+                    // thousands of attributes must not cost thousands of line scans.
+                    let count = dropped.len();
+                    for d in dropped.into_iter().take(MAX_HEADING_WARNINGS) {
+                        diags.push(dropped_warning(source, range.start, d));
+                    }
+                    if count > MAX_HEADING_WARNINGS {
+                        let (line, column) = source.line_col(range.start);
+                        diags.push(
+                            Diagnostic::warning(
+                                source,
+                                line,
+                                column,
+                                format!(
+                                    "{} more heading attributes are left out of the page",
+                                    count - MAX_HEADING_WARNINGS
+                                ),
+                            )
+                            .help(headings::HEADING_HELP),
+                        );
+                    }
+                    out.push(Event::Start(tag));
                 }
                 Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                     let mut tag = tag.clone();
@@ -140,8 +183,10 @@ impl Renderer<'_> {
         offset: usize,
         diags: &mut Vec<Diagnostic>,
     ) -> CowStr<'static> {
-        let (line, column) = source.line_col(offset);
+        // Only a problem needs the line and column: a valid link costs no lookup.
+        let at = || source.line_col(offset);
         if let Some(message) = links::refusal(dest) {
+            let (line, column) = at();
             diags.push(Diagnostic::error(source, line, column, message).help(links::LINK_HELP));
             return CowStr::from("#");
         }
@@ -155,6 +200,7 @@ impl Renderer<'_> {
                 }
             }
             Resolved::Missing(target) => {
+                let (line, column) = at();
                 let mut d = Diagnostic::error(
                     source,
                     line,
@@ -170,6 +216,42 @@ impl Renderer<'_> {
             }
         }
     }
+}
+
+/// The language of a fenced block's info string, when it is a plain name
+/// (`yaml`, `c++`, `objective-c`): it becomes a class, so nothing else may.
+fn code_language(info: &str) -> String {
+    let lang = info.split([' ', ',', '{']).next().unwrap_or("");
+    let plain = lang.len() <= 32
+        && lang
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'));
+    if plain {
+        lang.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// The warning for a part of a heading's attribute block left out of the page,
+/// pointed at the token in the heading's `{...}` block.
+fn dropped_warning(source: &SourceFile, offset: usize, dropped: headings::Dropped) -> Diagnostic {
+    let (line, _) = source.line_col(offset);
+    let text = source.line_text(line);
+    let column = text
+        .rfind('{')
+        .and_then(|open| text[open..].find(&dropped.token).map(|i| open + i))
+        .map_or(1, |i| text[..i].chars().count() + 1);
+    Diagnostic::warning(
+        source,
+        line,
+        column,
+        format!(
+            "heading attribute `{}` is left out of the page: {}",
+            dropped.token, dropped.reason
+        ),
+    )
+    .help(headings::HEADING_HELP)
 }
 
 /// Escapes text for HTML element content.

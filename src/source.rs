@@ -1,5 +1,10 @@
 //! Source files as read from disk, with the line index that turns byte offsets
 //! into `line:column` for diagnostics.
+//!
+//! Both lookups are O(log n + 64) whatever the shape of the text: a Markdown
+//! file may be one line of megabytes with a link every few bytes, and each link
+//! asks for its column, so counting characters from the line start (O(line)
+//! per lookup, O(n^2) per file) is not an option.
 
 /// One file of the handbook, kept whole so diagnostics can quote it.
 #[derive(Debug, Clone)]
@@ -8,30 +13,89 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters that start before byte `i * CHUNK`, for every chunk boundary.
+    chars_before_chunk: Vec<usize>,
 }
+
+/// Bytes per entry of the character index: a column lookup counts at most this many.
+const CHUNK: usize = 64;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut chars_before_chunk = vec![0];
+        let mut count = 0;
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            count += char_starts(chunk);
+            chars_before_chunk.push(count);
+        }
         SourceFile {
             path: path.into(),
             text,
             line_starts,
+            chars_before_chunk,
         }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset, in O(log n).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         (line, column)
+    }
+
+    /// How many characters start before byte `offset`: one chunk entry plus at most `CHUNK` bytes counted.
+    fn chars_before(&self, offset: usize) -> usize {
+        let chunk = offset / CHUNK;
+        let bytes = self.text.as_bytes();
+        let counted = bytes.get(chunk * CHUNK..offset).map_or(0, char_starts);
+        self.chars_before_chunk.get(chunk).copied().unwrap_or(0) + counted
+    }
+
+    /// Up to `radius` characters either side of 1-based `column` of `line`, and how
+    /// many characters of the line come before them; O(log n + radius).
+    pub fn line_window(&self, line: usize, column: usize, radius: usize) -> (String, usize) {
+        let text = self.line_text(line);
+        let Some(&start) = line_starts_get(&self.line_starts, line) else {
+            return (String::new(), 0);
+        };
+        let base = self.chars_before(start);
+        let line_chars = self.chars_before(start + text.len()) - base;
+        let from = column
+            .saturating_sub(1)
+            .saturating_sub(radius)
+            .min(line_chars);
+        let to = column
+            .saturating_sub(1)
+            .saturating_add(radius)
+            .min(line_chars);
+        let first = self.byte_of_char(base + from);
+        let last = self.byte_of_char(base + to).min(start + text.len());
+        let window = self.text.get(first..last).unwrap_or_default();
+        (window.to_string(), from)
+    }
+
+    /// The byte where character number `index` (0-based, whole file) starts, or the end.
+    fn byte_of_char(&self, index: usize) -> usize {
+        let chunk = self
+            .chars_before_chunk
+            .partition_point(|&c| c <= index)
+            .saturating_sub(1);
+        let bytes = self.text.as_bytes();
+        let mut count = self.chars_before_chunk.get(chunk).copied().unwrap_or(0);
+        for (at, &b) in bytes.iter().enumerate().skip(chunk * CHUNK) {
+            if b & 0xC0 != 0x80 {
+                if count == index {
+                    return at;
+                }
+                count += 1;
+            }
+        }
+        bytes.len()
     }
 
     /// The text of a 1-based line, without its newline.
@@ -63,6 +127,16 @@ impl SourceFile {
     }
 }
 
+/// The start of 1-based `line`, if the file has that line.
+fn line_starts_get(line_starts: &[usize], line: usize) -> Option<&usize> {
+    line_starts.get(line.checked_sub(1)?)
+}
+
+/// The bytes of `bytes` that start a UTF-8 character (every byte but continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
 /// Where something was written, remembered after the source text is gone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Place {
@@ -86,5 +160,21 @@ mod tests {
         assert_eq!(s.line_col(8), (3, 1));
         assert_eq!(s.line_text(2), "cdé");
         assert_eq!(s.line_text(9), "");
+    }
+
+    #[test]
+    fn columns_count_characters_across_chunks() {
+        let line = format!("{}x{}y", "é".repeat(100), "a".repeat(70));
+        let s = SourceFile::new("a", format!("z\n{line}\n"));
+        let x = 2 + line.find('x').unwrap();
+        let y = 2 + line.find('y').unwrap();
+        assert_eq!(s.line_col(x), (2, 101));
+        assert_eq!(s.line_col(y), (2, 172));
+        assert_eq!(s.line_col(usize::MAX), (3, 1));
+        let (window, from) = s.line_window(2, 101, 3);
+        assert_eq!((window.as_str(), from), ("éééxaa", 97));
+        assert_eq!(s.line_window(2, 1, 2), ("éé".to_string(), 0));
+        assert_eq!(s.line_window(2, 500, 2), (String::new(), 172));
+        assert_eq!(s.line_window(9, 1, 2), (String::new(), 0));
     }
 }

@@ -83,7 +83,19 @@ pub fn sections(body: &str, offset: usize, split_h2: bool) -> Vec<Section> {
                         .collect(),
                     offset: range.start,
                 });
+                // The attributes are orr's metadata (`level=`, `category=`), read
+                // above: the event that becomes HTML keeps only the id and classes.
+                let stripped = Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    id: id.clone(),
+                    classes: classes.clone(),
+                    attrs: Vec::new(),
+                });
                 out.push(Section::default());
+                if let Some(section) = out.last_mut() {
+                    section.events.push((stripped.into_static(), range));
+                }
+                continue;
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) if split_h2 && in_h2.is_some() => {
                 if let (Some(heading), Some(section)) = (in_h2.take(), out.last_mut()) {
@@ -141,6 +153,9 @@ mod tests {
             .iter()
             .any(|(e, _)| matches!(e, Event::Text(t) if t.as_ref() == "Sub")));
         assert!(s[2].heading.as_ref().unwrap().id.is_none());
+        assert!(
+            matches!(&s[1].events[0].0, Event::Start(Tag::Heading { attrs, .. }) if attrs.is_empty())
+        );
     }
 
     #[test]

@@ -242,8 +242,9 @@ fn parse_file(
                             &source.text,
                             &[yaml_locate::Seg::Key("bank_version")],
                         );
-                        config.bank_version =
-                            yaml::raw_scalar(&source.text, line).or(config.bank_version);
+                        config.bank_version = config
+                            .bank_version
+                            .map(|v| yaml::number_as_written(&source.text, line, v));
                     }
                     Some(Parsed::Config(config, source))
                 }

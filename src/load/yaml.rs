@@ -201,6 +201,26 @@ pub fn scalar_string<'de, D: Deserializer<'de>>(
     deserializer.deserialize_any(Label)
 }
 
+/// A version label as written when YAML read a plain number (`2026.10` stays
+/// `2026.10`, not `2026.1`); in every other case the string YAML parsed, so
+/// no source text (quotes, comments, block indicators) leaks into the page.
+pub fn number_as_written(text: &str, line: usize, parsed: String) -> String {
+    let is_plain_number = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    };
+    let same_value = |raw: &str| {
+        raw.parse::<f64>()
+            .ok()
+            .is_some_and(|r| parsed.parse::<f64>().ok() == Some(r))
+    };
+    match raw_scalar(text, line) {
+        Some(raw) if is_plain_number(&raw) && is_plain_number(&parsed) && same_value(&raw) => raw,
+        _ => parsed,
+    }
+}
+
 /// The scalar after `key:` on its line, as written (quotes and comment removed).
 pub fn raw_scalar(text: &str, line: usize) -> Option<String> {
     let line = text.lines().nth(line.checked_sub(1)?)?;

@@ -43,6 +43,31 @@ pub fn bad_id(source: &SourceFile, line: usize, column: usize, what: &str, id: &
     }
 }
 
+/// The error for a chapter whose path under `content/handbook/` (without `.md`)
+/// is not made of valid ids: its page is `handbook/<path>/`, so an odd name
+/// (`My Page`, `a%2fb`, `.x`) would give a URL nobody can reach.
+pub fn bad_chapter_name(source: &SourceFile, stem: &str) -> Option<Diagnostic> {
+    if stem.split('/').all(is_valid_id) {
+        return None;
+    }
+    let suggestion: Vec<String> = stem.split('/').map(suggest_id).collect();
+    let d = Diagnostic::file_error(
+        &source.path,
+        format!(
+            "chapter file name `{stem}` is not a valid id, so its page would have no reachable URL"
+        ),
+    );
+    let rule = "chapter names (and their folders) use lowercase letters, digits and `-`, starting with a letter or digit";
+    Some(if suggestion.iter().all(|s| !s.is_empty()) {
+        d.help(format!(
+            "{rule}: rename it `content/handbook/{}.md`",
+            suggestion.join("/")
+        ))
+    } else {
+        d.help(rule)
+    })
+}
+
 /// Column (1-based) of `needle` in line `line` of `source`, or `fallback`.
 pub fn column_of(source: &SourceFile, line: usize, needle: &str, fallback: usize) -> usize {
     source.line_text(line).find(needle).map_or(fallback, |i| {
@@ -62,5 +87,16 @@ mod tests {
         assert!(!is_valid_id("Capacity"));
         assert!(!is_valid_id(""));
         assert_eq!(suggest_id("Cache Stampede!"), "cache-stampede");
+        let src = SourceFile::new("content/handbook/Guides/My Page.md", "");
+        assert!(bad_chapter_name(&src, "guides/runbooks").is_none());
+        let d = bad_chapter_name(&src, "Guides/My Page").unwrap();
+        assert_eq!(d.file, "content/handbook/Guides/My Page.md");
+        assert!(d
+            .help
+            .unwrap()
+            .ends_with("`content/handbook/guides/my-page.md`"));
+        for bad in ["a b", "a%2fb", ".x", "x.", "a//b", "-a", "ÉTÉ"] {
+            assert!(bad_chapter_name(&src, bad).is_some(), "{bad}");
+        }
     }
 }

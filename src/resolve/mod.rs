@@ -196,6 +196,10 @@ fn par_docs<D: Sync, T: Send>(
 
 fn chapters(sources: &Sources, renderer: &Renderer, diags: &mut Diagnostics) -> Vec<Chapter> {
     let mut chapters = par_docs(&sources.chapters, diags, |d, local| {
+        if let Some(problem) = ids::bad_chapter_name(&d.source, &d.stem) {
+            local.push(problem);
+            return None;
+        }
         Some(Chapter {
             slug: d.stem.clone(),
             title: d.front.title.clone(),
