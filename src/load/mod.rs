@@ -239,11 +239,14 @@ fn read_capped(abs: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<V
     let (limit, name) = if yaml {
         (crate::limits::MAX_YAML_FILE_BYTES, "MAX_YAML_FILE_BYTES")
     } else {
-        (crate::limits::MAX_MARKDOWN_FILE_BYTES, "MAX_MARKDOWN_FILE_BYTES")
+        (
+            crate::limits::MAX_MARKDOWN_FILE_BYTES,
+            "MAX_MARKDOWN_FILE_BYTES",
+        )
     };
     let mut bytes = Vec::new();
-    let read = std::fs::File::open(abs)
-        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes));
+    let read =
+        std::fs::File::open(abs).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
         diags.push(Diagnostic::file_error(shown, format!("cannot read: {e}")));
         return None;
