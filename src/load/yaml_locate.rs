@@ -36,13 +36,18 @@ pub struct YamlLines<'a> {
     cache: RefCell<Indexes<'a>>,
 }
 
+/// A block searched: its first line, the line after it, and its parent's indentation.
+type Window = (usize, usize, isize);
+/// A found line: 0-based line, column, and the indentation of its children's parent.
+type Hit = (usize, usize, usize);
+
 /// What has been worked out about the blocks searched so far.
 #[derive(Default)]
 struct Indexes<'a> {
     /// (start, end, parent indent) -> the first line (and column, indent) of each key.
-    keys: HashMap<(usize, usize, isize), HashMap<&'a str, (usize, usize, usize)>>,
+    keys: HashMap<Window, HashMap<&'a str, Hit>>,
     /// (start, end, parent indent) -> the lines of the block's items, in order.
-    items: HashMap<(usize, usize, isize), Vec<usize>>,
+    items: HashMap<Window, Vec<usize>>,
     /// (from, end, indent, is_key) -> the end of the block.
     ends: HashMap<(usize, usize, usize, bool), usize>,
 }
@@ -162,12 +167,7 @@ impl<'a> YamlLines<'a> {
 
     /// Every key of a block by the text before its first `: ` (or `:` at the
     /// end, or the first `:`), first occurrence kept: O(lines of the block).
-    fn index_keys(
-        &self,
-        start: usize,
-        end: usize,
-        parent: isize,
-    ) -> HashMap<&'a str, (usize, usize, usize)> {
+    fn index_keys(&self, start: usize, end: usize, parent: isize) -> HashMap<&'a str, Hit> {
         let mut index = HashMap::new();
         let mut child_indent: Option<usize> = None;
         for i in start..end {
