@@ -21,6 +21,11 @@ pub fn parse<T: DeserializeOwned>(
                 .location()
                 .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
             let message = strip_position(&err.to_string());
+            // serde's path to a too-deep value is one `[0]` per level: noise.
+            let message = match message.find(super::yaml_budget::TOO_DEEP) {
+                Some(start) => message[start..].to_string(),
+                None => message,
+            };
             let message = plain_words(&message);
             // serde_yaml's word for a repeated key in a plain mapping; one wording for users.
             let message = match message.find("duplicate entry with key \"") {
