@@ -297,10 +297,12 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Sorted by file, line, column, so output is stable whatever the order of discovery.
+    /// Sorted by file, line, column, so output is stable whatever the order of
+    /// discovery, at most [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`] (and a
+    /// count of the rest) per file.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.sort();
-        self.items
+        Self::cap_per_file(self.items)
     }
 
     pub fn sort(&mut self) {
@@ -311,16 +313,56 @@ impl Diagnostics {
         self.items.dedup();
     }
 
+    /// Keeps the first [`MAX_DIAGNOSTICS_PER_FILE`] diagnostics of each file
+    /// (the items are sorted), then one saying how many more there are, so a
+    /// file with 100,000 mistakes gives a readable report. O(n).
+    ///
+    /// [`MAX_DIAGNOSTICS_PER_FILE`]: crate::limits::MAX_DIAGNOSTICS_PER_FILE
+    fn cap_per_file(sorted: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let limit = crate::limits::MAX_DIAGNOSTICS_PER_FILE;
+        let mut kept: Vec<Diagnostic> = Vec::with_capacity(sorted.len().min(1024));
+        let mut items = sorted.into_iter().peekable();
+        while let Some(first) = items.next() {
+            let file = first.file.clone();
+            let mut count = 1;
+            let mut worst = first.severity;
+            kept.push(first);
+            while let Some(next) = items.next_if(|d| d.file == file) {
+                count += 1;
+                if count <= limit {
+                    kept.push(next);
+                } else {
+                    worst = worst.min(next.severity);
+                }
+            }
+            if count > limit {
+                let more = count - limit;
+                let word = match (worst, more) {
+                    (Severity::Error, 1) => "error",
+                    (Severity::Error, _) => "errors",
+                    (Severity::Warning, 1) => "warning",
+                    (Severity::Warning, _) => "warnings",
+                };
+                let message = format!("{more} more {word} in this file");
+                let mut d = Diagnostic::new(worst, &file, message);
+                d.help = Some(format!(
+                    "only the first {limit} problems of a file are shown; fix them and check again"
+                ));
+                kept.push(d);
+            }
+        }
+        kept
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
 
-    /// Every diagnostic, then a summary line.
+    /// Every diagnostic (at most [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`]
+    /// per file), then a summary line counting them all.
     pub fn render(&self) -> String {
-        let mut sorted = self.clone();
-        sorted.sort();
         let mut out = String::new();
-        for d in &sorted.items {
+        for d in &self.clone().into_sorted() {
             out.push_str(&d.render());
             out.push('\n');
         }

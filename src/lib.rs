@@ -13,6 +13,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostics;
 pub mod init;
+pub mod limits;
 pub mod links;
 pub mod load;
 pub mod markdown;

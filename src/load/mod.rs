@@ -12,6 +12,7 @@ pub mod raw;
 pub mod schema;
 mod walk;
 pub mod yaml;
+pub mod yaml_budget;
 pub mod yaml_locate;
 
 use std::path::{Path, PathBuf};
@@ -177,8 +178,8 @@ fn read_source(root: &Path, abs: &Path, diags: &mut Vec<Diagnostic>) -> Option<S
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
-    match std::fs::read(abs) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    match read_capped(abs, &shown, diags) {
+        Some(bytes) => match String::from_utf8(bytes) {
             Ok(mut text) => {
                 if text.starts_with('\u{feff}') {
                     text.remove(0);
@@ -194,11 +195,45 @@ fn read_source(root: &Path, abs: &Path, diags: &mut Vec<Diagnostic>) -> Option<S
                 None
             }
         },
-        Err(e) => {
-            diags.push(Diagnostic::file_error(&shown, format!("cannot read: {e}")));
-            None
-        }
+        None => None,
     }
+}
+
+/// The bytes of `abs`, or `None` after a diagnostic when it cannot be read or
+/// is larger than its limit (read no further than the limit, so a huge file
+/// costs nothing).
+fn read_capped(abs: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let yaml = abs.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let (limit, name) = if yaml {
+        (crate::limits::MAX_YAML_FILE_BYTES, "MAX_YAML_FILE_BYTES")
+    } else {
+        (
+            crate::limits::MAX_MARKDOWN_FILE_BYTES,
+            "MAX_MARKDOWN_FILE_BYTES",
+        )
+    };
+    let mut bytes = Vec::new();
+    let read =
+        std::fs::File::open(abs).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        diags.push(Diagnostic::file_error(shown, format!("cannot read: {e}")));
+        return None;
+    }
+    if bytes.len() as u64 > limit {
+        let mut d = Diagnostic::file_error(
+            shown,
+            format!("this file is larger than {}", crate::limits::mib(limit)),
+        )
+        .help(format!(
+            "split it into smaller files (limit: {}, {name})",
+            crate::limits::mib(limit)
+        ));
+        (d.line, d.column) = (1, 1);
+        diags.push(d);
+        return None;
+    }
+    Some(bytes)
 }
 
 /// "not valid UTF-8" at the first bad byte: the valid prefix gives its line and column.

@@ -6,6 +6,9 @@
 //! which is enough for the hand-written files of a handbook, and falls back to
 //! the nearest enclosing key it did find.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 /// One step of a path into a YAML document.
 #[derive(Debug, Clone, Copy)]
 pub enum Seg<'a> {
@@ -22,9 +25,31 @@ pub fn locate(text: &str, path: &[Seg]) -> (usize, usize) {
 
 /// A YAML file split into lines with each line's shape worked out once, so
 /// that locating many errors in one file stays cheap.
+///
+/// Each block searched is indexed the first time (its keys, its items, where
+/// it ends), so locating k paths of depth d in a file of n lines costs
+/// O(n·d + k·d·log n) instead of O(k·n): every answer of a 100,000-answer file
+/// is located in well under a second.
 pub struct YamlLines<'a> {
     lines: Vec<&'a str>,
     shapes: Vec<LineShape>,
+    cache: RefCell<Indexes<'a>>,
+}
+
+/// A block searched: its first line, the line after it, and its parent's indentation.
+type Window = (usize, usize, isize);
+/// A found line: 0-based line, column, and the indentation of its children's parent.
+type Hit = (usize, usize, usize);
+
+/// What has been worked out about the blocks searched so far.
+#[derive(Default)]
+struct Indexes<'a> {
+    /// (start, end, parent indent) -> the first line (and column, indent) of each key.
+    keys: HashMap<Window, HashMap<&'a str, Hit>>,
+    /// (start, end, parent indent) -> the lines of the block's items, in order.
+    items: HashMap<Window, Vec<usize>>,
+    /// (from, end, indent, is_key) -> the end of the block.
+    ends: HashMap<(usize, usize, usize, bool), usize>,
 }
 
 /// What the block structure needs to know about one line.
@@ -55,7 +80,11 @@ impl<'a> YamlLines<'a> {
                 }
             })
             .collect();
-        YamlLines { lines, shapes }
+        YamlLines {
+            lines,
+            shapes,
+            cache: RefCell::default(),
+        }
     }
 
     /// 1-based line and column of the deepest element of `path` that could be found.
@@ -98,6 +127,16 @@ impl<'a> YamlLines<'a> {
     /// The first line after `from` whose indentation is <= `indent` (the end of a block).
     /// A key's sequence may sit at the key's own indentation (`deps:` then `- a`).
     fn block_end(&self, from: usize, end: usize, indent: usize, is_key: bool) -> usize {
+        let key = (from, end, indent, is_key);
+        if let Some(&found) = self.cache.borrow().ends.get(&key) {
+            return found;
+        }
+        let found = self.scan_block_end(from, end, indent, is_key);
+        self.cache.borrow_mut().ends.insert(key, found);
+        found
+    }
+
+    fn scan_block_end(&self, from: usize, end: usize, indent: usize, is_key: bool) -> usize {
         (from..end)
             .find(|&i| {
                 let shape = self.shapes[i];
@@ -107,6 +146,7 @@ impl<'a> YamlLines<'a> {
             .unwrap_or(end)
     }
 
+    /// The first line of the block at `key:` with the block's child indentation.
     fn find_key(
         &self,
         start: usize,
@@ -114,6 +154,21 @@ impl<'a> YamlLines<'a> {
         parent: isize,
         key: &str,
     ) -> Option<(usize, usize, usize)> {
+        let window = (start, end, parent);
+        if !self.cache.borrow().keys.contains_key(&window) {
+            let index = self.index_keys(start, end, parent);
+            self.cache.borrow_mut().keys.insert(window, index);
+        }
+        let cache = self.cache.borrow();
+        let &(line, column, indent) = cache.keys.get(&window)?.get(key)?;
+        // The index is by the text before the key's colon; confirm the whole key.
+        (key_at(self.lines[line], key) == Some(column)).then_some((line, column, indent))
+    }
+
+    /// Every key of a block by the text before its first `: ` (or `:` at the
+    /// end, or the first `:`), first occurrence kept: O(lines of the block).
+    fn index_keys(&self, start: usize, end: usize, parent: isize) -> HashMap<&'a str, Hit> {
+        let mut index = HashMap::new();
         let mut child_indent: Option<usize> = None;
         for i in start..end {
             let shape = self.shapes[i];
@@ -131,13 +186,14 @@ impl<'a> YamlLines<'a> {
             if *child_indent.get_or_insert(item_indent) != item_indent {
                 continue;
             }
-            if let Some(col) = key_at(self.lines[i], key) {
-                return Some((i, col, item_indent));
+            for (name, column) in key_candidates(self.lines[i]) {
+                index.entry(name).or_insert((i, column, item_indent));
             }
         }
-        None
+        index
     }
 
+    /// The n-th item of the block; the block's items are listed once.
     fn find_item(
         &self,
         start: usize,
@@ -145,23 +201,31 @@ impl<'a> YamlLines<'a> {
         parent: isize,
         n: usize,
     ) -> Option<(usize, usize, usize)> {
-        let mut seen = 0;
+        let window = (start, end, parent);
+        if !self.cache.borrow().items.contains_key(&window) {
+            let items = self.list_items(start, end, parent);
+            self.cache.borrow_mut().items.insert(window, items);
+        }
+        let line = *self.cache.borrow().items.get(&window)?.get(n)?;
+        let indent = self.shapes[line].indent;
+        // Children of the item sit two columns to the right of the dash.
+        Some((line, indent + 2, indent + 1))
+    }
+
+    /// The lines of a block's items at its first item's indentation: O(lines of the block).
+    fn list_items(&self, start: usize, end: usize, parent: isize) -> Vec<usize> {
+        let mut items = Vec::new();
         let mut item_indent: Option<usize> = None;
         for i in start..end {
             let shape = self.shapes[i];
             if !shape.content || !shape.item || (shape.indent as isize) < parent {
                 continue;
             }
-            if *item_indent.get_or_insert(shape.indent) != shape.indent {
-                continue;
+            if *item_indent.get_or_insert(shape.indent) == shape.indent {
+                items.push(i);
             }
-            if seen == n {
-                // Children of the item sit two columns to the right of the dash.
-                return Some((i, shape.indent + 2, shape.indent + 1));
-            }
-            seen += 1;
         }
-        None
+        items
     }
 }
 
@@ -176,6 +240,39 @@ pub fn value_column(line: &str, key_column: usize) -> Option<usize> {
     let after = &line[colon + 1..];
     let value_start = colon + 1 + (after.len() - after.trim_start().len());
     (value_start < line.len()).then(|| line[..value_start].chars().count() + 1)
+}
+
+/// The keys `line` may hold for [`key_at`], with their 0-based column: the
+/// text before the first `: ` (or a final `:`), and before the first `:`,
+/// unquoted. At most two, so indexing a block stays linear in its size.
+fn key_candidates(line: &str) -> Vec<(&str, usize)> {
+    let body = line.trim_start_matches(' ');
+    let offset = line.len() - body.len();
+    let (body, offset) = match body.strip_prefix("- ") {
+        Some(rest) => (
+            rest.trim_start(),
+            offset + 2 + (rest.len() - rest.trim_start().len()),
+        ),
+        None => (body, offset),
+    };
+    let mut out = Vec::with_capacity(2);
+    let quoted = body
+        .strip_prefix('"')
+        .and_then(|rest| rest.find("\":").map(|end| &rest[..end]));
+    if let Some(name) = quoted {
+        out.push((name, offset));
+    }
+    let separator = body
+        .match_indices(':')
+        .find(|&(i, _)| body[i + 1..].is_empty() || body[i + 1..].starts_with([' ', '\t']))
+        .map(|(i, _)| i);
+    for end in [separator, body.find(':')].into_iter().flatten() {
+        let name = &body[..end];
+        if !out.iter().any(|&(seen, _)| seen == name) {
+            out.push((name, offset));
+        }
+    }
+    out
 }
 
 /// The 0-based column of `key:` on `line` (also after `- `), if the line holds that key.

@@ -16,10 +16,11 @@ use super::document::{
     close_svg, open_link, open_svg, push_arrow_markers, push_rect, push_text_element, push_tooltip,
 };
 use super::escape::push_attr;
-use super::layout::{layered_layout, Layout, LayoutOptions, RoutedEdge};
+use super::layout::{layered_layout, layered_size, Layout, LayoutOptions, RoutedEdge};
 use super::text::{
     chars_fitting, estimate_text_width, num, percent, truncate_chars, BOLD_WIDTH_FACTOR,
 };
+use crate::limits::MAX_DIAGRAM_LAYOUT_NODES;
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,8 +84,38 @@ pub struct DependencyGraph {
 /// id and edges by their ends, so input order does not matter; edges naming an
 /// unknown node are left out, and of nodes sharing an id only the first (in
 /// sorted order) is drawn.
+///
+/// A graph whose layout would exceed [`MAX_DIAGRAM_LAYOUT_NODES`] is not laid
+/// out: a short figure says how large it is instead, so the page stays linear
+/// in the number of services and dependencies.
 pub fn dependency_graph(graph: &DependencyGraph) -> String {
+    let (nodes, edges) = prepare(graph);
+    let pairs: Vec<(usize, usize)> = edges.iter().map(|&(from, to, _)| (from, to)).collect();
+    let size = layered_size(nodes.len(), &pairs);
+    if size > MAX_DIAGRAM_LAYOUT_NODES {
+        return too_large(graph, nodes.len(), edges.len());
+    }
     render(graph, "dependency-graph", None)
+}
+
+/// The figure standing in for a diagram too large to draw. O(1) in the graph.
+fn too_large(graph: &DependencyGraph, nodes: usize, edges: usize) -> String {
+    let text = format!(
+        "{nodes} boxes and {edges} arrows are too many to draw legibly; the table lists every dependency, and each service's page draws its own."
+    );
+    let description = format!("{} {text}", graph.description);
+    let mut out = String::with_capacity(1024);
+    open_svg(
+        &mut out,
+        "dependency-graph",
+        &graph.title,
+        &description,
+        1100.0,
+        56.0,
+    );
+    push_text_element(&mut out, "orr-empty", MARGIN, 32.0, "start", &text);
+    close_svg(&mut out);
+    out
 }
 
 /// Draws the focused diagram of one service: its dependants on the left, the

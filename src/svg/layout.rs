@@ -261,6 +261,34 @@ pub fn layered_layout(
     }
 }
 
+/// How many nodes the layered graph of this input has: the real ones plus one
+/// dummy per layer each edge crosses. That number, not the input's size, is
+/// what [`layered_layout`] costs (O(size · sweeps · log size)) and what its
+/// routes take to draw; it can be quadratic in the input (a 2,000-service chain
+/// where every service also calls the last one has two million dummies), so
+/// callers check it first. O(nodes + edges).
+pub fn layered_size(node_count: usize, edges: &[(usize, usize)]) -> usize {
+    let mut pairs: Vec<(usize, usize)> = edges
+        .iter()
+        .copied()
+        .filter(|&(from, to)| from < node_count && to < node_count && from != to)
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let (reversed, topological_order) = break_cycles(node_count, &pairs);
+    let acyclic: Vec<(usize, usize)> = pairs
+        .iter()
+        .zip(&reversed)
+        .map(|(&(from, to), &is_back)| if is_back { (to, from) } else { (from, to) })
+        .collect();
+    let ranks = assign_layers(node_count, &acyclic, &topological_order);
+    // Pairs reversed onto an existing pair share its dummies; counting them
+    // twice only makes the estimate safer.
+    acyclic.iter().fold(node_count, |total, &(from, to)| {
+        total.saturating_add(ranks[to].saturating_sub(ranks[from] + 1))
+    })
+}
+
 /// Options with non-numbers and negatives replaced by defaults, so bad options
 /// cannot produce NaN coordinates.
 fn sanitize(options: &LayoutOptions) -> LayoutOptions {
