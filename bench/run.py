@@ -132,8 +132,11 @@ def fmt_s(value, unit=True):
 
 
 def millis(values):
+    """Milliseconds as such up to 10 s, then seconds: `253 ms (252–278)`."""
     if not values:
         return "–"
+    if statistics.median(values) >= 10_000:
+        return seconds([v / 1000 for v in values])
     median = statistics.median(values)
     if len(values) == 1:
         return f"{median:.0f} ms"
@@ -517,7 +520,7 @@ def report(command, args, work, orr_rows, peer_rows, load_before):
         f"Command: `{command}`",
         "",
         f"orr {revision()}, release build; {machine()}; corpus and output in `{work}`; "
-        f"{args.runs} runs each, median (min–max); today pinned to {args.today}; "
+        f"{args.runs} {'run' if args.runs == 1 else 'runs'} each, median (min–max); today pinned to {args.today}; "
         f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after.",
         "",
         "| N services | pages | `orr build` wall | CPU | peak RSS | output | `orr check` wall | peak RSS |",
