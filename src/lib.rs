@@ -25,3 +25,4 @@ pub mod resolve;
 pub mod serve;
 pub mod source;
 pub mod svg;
+pub mod urls;

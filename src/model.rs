@@ -225,6 +225,7 @@ pub struct Answer {
     pub plan: Option<String>,
     pub due: Option<Date>,
     pub waiver: Option<Waiver>,
+    #[serde(skip)]
     pub place: Place,
 }
 

@@ -5,7 +5,10 @@
 
 pub mod api;
 mod figures;
+mod fragments;
 mod pages;
+mod question_page;
+mod service_page;
 pub mod templates;
 mod views;
 
@@ -39,16 +42,22 @@ pub fn render(
 ) -> Option<Site> {
     let tera = templates::load(template_overrides, handbook, assessment, diags)?;
     let jobs = pages::all(handbook, assessment);
+    let fragments = fragments::Fragments::new(handbook, assessment);
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .into_par_iter()
-        .map(|job| job.build(handbook, assessment))
-        .map(|page| match tera.render(page.template, &page.context) {
-            Ok(html) => Ok((page.path, html.into_bytes())),
-            Err(e) => Err(templates::error_diagnostic(
-                page.template,
-                template_overrides,
-                &e,
-            )),
+        .map(|job| {
+            let page = job.build(handbook, assessment, &fragments);
+            let page = page.map_err(|(template, e)| {
+                templates::error_diagnostic(template, template_overrides, &e)
+            })?;
+            match tera.render(page.template, &page.context) {
+                Ok(html) => Ok((page.path, html.into_bytes())),
+                Err(e) => Err(templates::error_diagnostic(
+                    page.template,
+                    template_overrides,
+                    &e,
+                )),
+            }
         })
         .collect();
     let mut site = Site::new();

@@ -6,12 +6,16 @@ use serde_json::{json, Value};
 use tera::Context;
 
 use super::figures;
+use super::fragments::Fragments;
+use super::question_page::question_page;
+use super::service_page::service_page;
 use super::views::{
-    pct, question_row, question_url, risk_matrix, risk_row, service_row, service_url, state_label,
+    pct, question_row, question_url, risk_matrix, risk_row, service_row, service_url,
 };
 use super::Page;
-use crate::analyze::{round, Assessment, BlockerKind, ServiceAssessment, WaiverRow, WaiverState};
-use crate::model::{Handbook, Question, Risk, Service};
+use crate::analyze::{Assessment, ServiceAssessment, WaiverRow, WaiverState};
+use crate::model::{Handbook, Risk, Service};
+use crate::urls;
 
 fn page(path: impl Into<String>, template: &'static str, data: Value) -> Page {
     let mut context = Context::new();
@@ -31,28 +35,56 @@ fn page(path: impl Into<String>, template: &'static str, data: Value) -> Page {
 /// of per service or per question are built by the thread that renders them,
 /// so a large organisation's contexts are neither built in sequence nor all
 /// held in memory together.
-pub(crate) enum PageJob<'a> {
+pub(crate) enum PageJob {
     Ready(Page),
-    Service(&'a Service, &'a ServiceAssessment),
-    Question(&'a Question),
+    /// The page of `handbook.services[i]`.
+    Service(usize),
+    /// The page of `handbook.questions[i]`.
+    Question(usize),
 }
 
-impl PageJob<'_> {
-    pub(crate) fn build(self, h: &Handbook, a: &Assessment) -> Page {
+impl PageJob {
+    pub(crate) fn build(
+        self,
+        h: &Handbook,
+        a: &Assessment,
+        fragments: &Fragments,
+    ) -> Result<Page, (&'static str, tera::Error)> {
         match self {
-            PageJob::Ready(page) => page,
-            PageJob::Service(s, sa) => service_page(h, a, s, sa),
-            PageJob::Question(q) => {
-                let pairs: Vec<(&Service, &ServiceAssessment)> =
-                    h.services.iter().zip(&a.services).collect();
-                question_page(h, &pairs, q)
+            PageJob::Ready(page) => Ok(page),
+            PageJob::Service(i) => typed(
+                urls::file_of(&urls::service(&h.services[i].name)),
+                "service.html",
+                &service_page(h, a, fragments, i),
+            ),
+            PageJob::Question(i) => {
+                let q = &h.questions[i];
+                typed(
+                    urls::file_of(&urls::question(&q.category, &q.id)),
+                    "question.html",
+                    &question_page(h, fragments, i),
+                )
             }
         }
     }
 }
 
+/// A page from typed data, handed to Tera as it is.
+fn typed(
+    path: String,
+    template: &'static str,
+    data: &impl serde::Serialize,
+) -> Result<Page, (&'static str, tera::Error)> {
+    let context = Context::from_serialize(data).map_err(|e| (template, e))?;
+    Ok(Page {
+        path,
+        template,
+        context,
+    })
+}
+
 /// Every HTML page of the site.
-pub(crate) fn all<'a>(h: &'a Handbook, a: &'a Assessment) -> Vec<PageJob<'a>> {
+pub(crate) fn all(h: &Handbook, a: &Assessment) -> Vec<PageJob> {
     let pairs: Vec<(&Service, &ServiceAssessment)> = h.services.iter().zip(&a.services).collect();
     let mut pages = vec![
         dashboard(h, a, &pairs),
@@ -82,7 +114,7 @@ pub(crate) fn all<'a>(h: &'a Handbook, a: &'a Assessment) -> Vec<PageJob<'a>> {
         "services.html",
         json!({
             "title": "Services",
-            "services": pairs.iter().map(|(s, sa)| service_row(h, s, sa)).collect::<Vec<_>>(),
+            "services": pairs.iter().map(|(s, sa)| json!(service_row(h, s, sa))).collect::<Vec<_>>(),
         }),
     ));
     pages.push(waivers(h, a));
@@ -92,17 +124,12 @@ pub(crate) fn all<'a>(h: &'a Handbook, a: &'a Assessment) -> Vec<PageJob<'a>> {
     pages.extend(postmortems(h));
     pages.push(changelog(h));
     let mut jobs: Vec<PageJob> = pages.into_iter().map(PageJob::Ready).collect();
-    jobs.extend(h.questions.iter().map(PageJob::Question));
-    jobs.extend(
-        h.services
-            .iter()
-            .zip(&a.services)
-            .map(|(s, sa)| PageJob::Service(s, sa)),
-    );
+    jobs.extend((0..h.questions.len()).map(PageJob::Question));
+    jobs.extend((0..h.services.len()).map(PageJob::Service));
     jobs
 }
 
-fn waiver_row(h: &Handbook, w: &WaiverRow) -> Value {
+pub(crate) fn waiver_row(h: &Handbook, w: &WaiverRow) -> Value {
     let question = h.question(&w.question);
     json!({
         "service": w.service,
@@ -128,7 +155,7 @@ fn dashboard(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessmen
             let rows: Vec<Value> = pairs
                 .iter()
                 .filter(|(_, sa)| sa.verdict.as_str() == *v)
-                .map(|(s, sa)| service_row(h, s, sa))
+                .map(|(s, sa)| json!(service_row(h, s, sa)))
                 .collect();
             json!({"verdict": v, "services": rows})
         })
@@ -137,7 +164,7 @@ fn dashboard(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessmen
         .iter()
         .map(|(s, sa)| {
             let cells: Vec<Value> = sa.categories.iter().map(|c| json!({"category": c.category, "pct": c.readiness.map(pct), "heat": c.band, "applicable": c.counts.total()})).collect();
-            json!({"service": service_row(h, s, sa), "cells": cells})
+            json!({"service": json!(service_row(h, s, sa)), "cells": cells})
         })
         .collect();
     let mut newest: Vec<&crate::model::Question> = h
@@ -156,7 +183,7 @@ fn dashboard(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssessmen
             "grid": grid,
             "heatmap_svg": figures::readiness_heatmap(h, a),
             "expiring": a.waivers.iter().filter(|w| matches!(w.state, WaiverState::Expiring | WaiverState::Expired) && h.service(&w.service).is_some()).map(|w| waiver_row(h, w)).collect::<Vec<_>>(),
-            "newest": newest.iter().take(10).map(|q| question_row(h, q)).collect::<Vec<_>>(),
+            "newest": newest.iter().take(10).map(|q| json!(question_row(h, q))).collect::<Vec<_>>(),
             "totals": {
                 "go": pairs.iter().filter(|(_, sa)| sa.verdict.as_str() == "go").count(),
                 "conditional": pairs.iter().filter(|(_, sa)| sa.verdict.as_str() == "conditional").count(),
@@ -193,7 +220,7 @@ fn checklist(h: &Handbook) -> Vec<Page> {
             .iter()
             .filter(|q| q.category == c.id)
             .map(|q| {
-                let mut row = question_row(h, q);
+                let mut row = json!(question_row(h, q));
                 row["guidance_html"] = json!(q.guidance_html);
                 row
             })
@@ -203,127 +230,6 @@ fn checklist(h: &Handbook) -> Vec<Page> {
         })));
     }
     pages
-}
-
-/// One question with every service's answer to it.
-fn question_page(h: &Handbook, pairs: &[(&Service, &ServiceAssessment)], q: &Question) -> Page {
-    {
-        let answers: Vec<Value> = pairs
-            .iter()
-            .map(|(s, sa)| {
-                let view = sa.answers.iter().find(|v| v.question == q.id);
-                let answer = s.answers.get(&q.id);
-                json!({
-                    "service": s.name, "service_title": s.title, "url": format!("{}#q-{}", service_url(h, &s.name), q.id),
-                    "applies": view.is_some(),
-                    "state": view.map(|v| state_label(v.state)).unwrap_or(if answer.is_some() { "history" } else { "not applicable" }),
-                    "answer": answer,
-                })
-            })
-            .filter(|row| row["applies"].as_bool().unwrap_or(false) || !row["answer"].is_null())
-            .collect();
-        let mut question = question_row(h, q);
-        question["guidance_html"] = json!(q.guidance_html);
-        question["source"] = json!(format!("{}:{}", q.place.file, q.place.line));
-        page(
-            format!("questions/{}/{}/index.html", q.category, q.id),
-            "question.html",
-            json!({
-                "title": q.title, "question": question, "answers": answers,
-            }),
-        )
-    }
-}
-
-fn service_page(h: &Handbook, a: &Assessment, s: &Service, sa: &ServiceAssessment) -> Page {
-    let mut by_category: Vec<Value> = Vec::new();
-    for c in &h.categories {
-        let rows: Vec<Value> = sa
-            .answers
-            .iter()
-            .filter(|v| v.category == c.id)
-            .filter_map(|v| {
-                let q = h.question(&v.question)?;
-                let mut row = question_row(h, q);
-                row["state"] = json!(state_label(v.state));
-                row["new"] = json!(v.new);
-                row["answer"] = json!(s.answers.get(&q.id));
-                Some(row)
-            })
-            .collect();
-        let readiness = sa.categories.iter().find(|r| r.category == c.id);
-        if !rows.is_empty() {
-            by_category.push(json!({
-                "id": c.id, "title": c.title, "url": h.url(&format!("questions/{}/", c.id)),
-                "pct": readiness.and_then(|r| r.readiness).map(pct), "counts": readiness.map(|r| r.counts), "rows": rows,
-            }));
-        }
-    }
-    let history: Vec<Value> = sa
-        .history_answers
-        .iter()
-        .filter_map(|id| {
-            let q = h.question(id)?;
-            let mut row = question_row(h, q);
-            row["answer"] = json!(s.answers.get(id));
-            Some(row)
-        })
-        .collect();
-    let blockers: Vec<Value> = sa
-        .blockers
-        .iter()
-        .map(|b| {
-            let url = match (b.kind, &b.question, &b.risk) {
-                (_, Some(q), _) => format!("#q-{q}"),
-                (BlockerKind::Risk, _, Some(r)) => format!("#risk-{}-{}", s.name, r),
-                _ => "#dependencies".to_string(),
-            };
-            json!({"kind": b.kind, "message": b.message, "url": url, "question_url": b.question.as_ref().and_then(|q| h.question(q)).map(|q| question_url(h, q))})
-        })
-        .collect();
-    let risks: Vec<(&Service, &Risk)> = s.risks.iter().map(|r| (s, r)).collect();
-    let dependants = a.dependants.get(&s.name).cloned().unwrap_or_default();
-    let mut reviews: Vec<Value> = s.reviews.iter().map(|r| json!(r)).collect();
-    reviews.reverse();
-    let postmortems: Vec<Value> = sa.postmortems.iter().filter_map(|id| h.postmortems.iter().find(|p| &p.id == id)).map(|p| json!({"title": p.title, "date": p.date.to_string(), "url": h.url(&format!("postmortems/{}/", p.id)), "severity": p.severity})).collect();
-    page(
-        format!("services/{}/index.html", s.name),
-        "service.html",
-        json!({
-            "title": s.title,
-            // Only what the page shows: the answers come through `answers` below.
-            "service": {
-                "name": s.name, "title": s.title, "owner": s.owner, "tier": s.tier, "tags": s.tags,
-                "summary": s.summary, "slo": s.slo, "oncall": s.oncall, "prose_html": s.prose_html,
-            },
-            "row": service_row(h, s, sa),
-            "blockers": blockers,
-            "partial_required": sa.partial_required,
-            "categories": sa.categories.iter().filter(|c| c.counts.total() > 0).map(|c| json!({
-                "id": c.category, "title": h.category(&c.category).map(|k| k.title.clone()).unwrap_or_default(),
-                "url": format!("#cat-{}", c.category), "pct": c.readiness.map(pct), "counts": c.counts, "applicable": c.counts.total(),
-            })).collect::<Vec<_>>(),
-            "answers": by_category,
-            "history": history,
-            "waivers": a.waivers.iter().filter(|w| w.service == s.name).map(|w| waiver_row(h, w)).collect::<Vec<_>>(),
-            "risks": s.risks.iter().map(|r| risk_row(h, a, s, r)).collect::<Vec<_>>(),
-            "matrix": risk_matrix(a, &risks, &format!("{}-", s.name)),
-            "matrix_svg": figures::risk_matrix(h, a, &format!("Risk matrix of {}", s.title), &risks, &format!("{}-", s.name)),
-            "bars_svg": figures::readiness_bars(h, s, sa),
-            "dependencies_svg": figures::service_dependencies(h, a, s, sa),
-            "dependencies": sa.dependencies.iter().map(|d| {
-                let mut v = json!(d);
-                v["url"] = json!(d.internal.then(|| service_url(h, &d.name)));
-                v
-            }).collect::<Vec<_>>(),
-            "dependants": dependants.iter().map(|n| json!({"name": n, "url": service_url(h, n)})).collect::<Vec<_>>(),
-            "ceiling": sa.ceiling.map(|c| format!("{:.4}", round(c, 4))),
-            "reviews": reviews,
-            "postmortems": postmortems,
-            "new_questions": sa.new_questions.iter().filter_map(|id| h.question(id)).map(|q| question_row(h, q)).collect::<Vec<_>>(),
-            "json_url": h.url(&format!("api/services/{}.json", s.name)),
-        }),
-    )
 }
 
 fn waivers(h: &Handbook, a: &Assessment) -> Page {
@@ -391,7 +297,7 @@ fn dependencies(h: &Handbook, a: &Assessment, pairs: &[(&Service, &ServiceAssess
             }).collect();
             let dependants = a.dependants.get(&s.name).cloned().unwrap_or_default();
             json!({
-                "service": service_row(h, s, sa), "dependencies": deps,
+                "service": json!(service_row(h, s, sa)), "dependencies": deps,
                 "dependants": dependants.iter().map(|n| json!({"name": n, "url": service_url(h, n)})).collect::<Vec<_>>(),
             })
         })
@@ -422,7 +328,7 @@ fn concepts(h: &Handbook) -> Vec<Page> {
         h.questions
             .iter()
             .filter(|q| q.concepts.iter().any(|c| c == id))
-            .map(|q| question_row(h, q))
+            .map(|q| json!(question_row(h, q)))
             .collect()
     };
     let mut groups: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
@@ -454,7 +360,7 @@ fn postmortems(h: &Handbook) -> Vec<Page> {
         json!({
             "id": p.id, "title": p.title, "date": p.date.to_string(), "severity": p.severity, "url": h.url(&format!("postmortems/{}/", p.id)),
             "services": p.services.iter().map(|n| json!({"name": n, "url": service_url(h, n)})).collect::<Vec<_>>(),
-            "questions": p.questions.iter().filter_map(|id| h.question(id)).map(|q| question_row(h, q)).collect::<Vec<_>>(),
+            "questions": p.questions.iter().filter_map(|id| h.question(id)).map(|q| json!(question_row(h, q))).collect::<Vec<_>>(),
         })
     };
     let mut pages = vec![page(
@@ -468,7 +374,7 @@ fn postmortems(h: &Handbook) -> Vec<Page> {
             .iter()
             .filter_map(|id| h.question(id))
             .map(|q| {
-                let mut r = question_row(h, q);
+                let mut r = json!(question_row(h, q));
                 r["guidance_html"] = json!(q.guidance_html);
                 r
             })
@@ -489,11 +395,11 @@ fn changelog(h: &Handbook) -> Page {
     let mut by_date: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for q in &h.questions {
         let key = q.since.map(|d| d.to_string()).unwrap_or_default();
-        let mut r = question_row(h, q);
+        let mut r = json!(question_row(h, q));
         r["change"] = json!("added");
         by_date.entry(key).or_default().push(r);
         if let Some(retired) = q.retired {
-            let mut r = question_row(h, q);
+            let mut r = json!(question_row(h, q));
             r["change"] = json!("retired");
             by_date.entry(retired.to_string()).or_default().push(r);
         }

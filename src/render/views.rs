@@ -1,9 +1,12 @@
 //! The data each template sees: model and assessment flattened into JSON
 //! values with URLs and display figures worked out, so templates stay simple.
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::analyze::{round, AnswerState, Assessment, ServiceAssessment};
+use crate::urls;
+
+use crate::analyze::{round, AnswerState, Assessment, Counts, ServiceAssessment};
 use crate::model::{Handbook, Question, Risk, RiskStatus, Service};
 
 /// What every page sees as `site`.
@@ -37,11 +40,11 @@ pub fn pct(value: f64) -> i64 {
 }
 
 pub fn service_url(h: &Handbook, name: &str) -> String {
-    h.url(&format!("services/{name}/"))
+    h.url(&urls::service(name))
 }
 
 pub fn question_url(h: &Handbook, q: &Question) -> String {
-    h.url(&format!("questions/{}/{}/", q.category, q.id))
+    h.url(&urls::question(&q.category, &q.id))
 }
 
 pub fn state_label(state: AnswerState) -> &'static str {
@@ -56,54 +59,121 @@ pub fn state_label(state: AnswerState) -> &'static str {
 }
 
 /// A service in lists and tables.
-pub fn service_row(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> Value {
-    json!({
-        "name": s.name,
-        "title": s.title,
-        "owner": s.owner,
-        "tier": s.tier,
-        "summary": s.summary,
-        "url": service_url(h, &s.name),
-        "verdict": sa.verdict.as_str(),
-        "readiness_pct": pct(sa.readiness),
-        "counts": sa.counts,
-        "applicable": sa.counts.total(),
-        "blockers": sa.blockers.len(),
-        "stale": sa.stale,
-        "last_review": sa.last_review.map(|d| d.to_string()),
-        "last_decision": sa.last_decision,
-        "disagrees": sa.disagrees,
-        "slo": s.slo.availability,
-        "ceiling": sa.ceiling.map(|c| format!("{:.4}", round(c, 4))),
-        "ceiling_below_slo": sa.ceiling_status.is_below(),
-    })
+#[derive(Serialize)]
+pub struct ServiceRow<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub owner: &'a str,
+    pub tier: u8,
+    pub summary: &'a str,
+    pub url: String,
+    pub verdict: &'static str,
+    pub readiness_pct: i64,
+    pub counts: Counts,
+    pub applicable: usize,
+    pub blockers: usize,
+    pub stale: bool,
+    pub last_review: Option<jiff::civil::Date>,
+    pub last_decision: Option<crate::model::Decision>,
+    pub disagrees: bool,
+    pub slo: Option<f64>,
+    pub ceiling: Option<String>,
+    pub ceiling_below_slo: bool,
+}
+
+pub fn service_row<'a>(h: &Handbook, s: &'a Service, sa: &ServiceAssessment) -> ServiceRow<'a> {
+    ServiceRow {
+        name: &s.name,
+        title: &s.title,
+        owner: &s.owner,
+        tier: s.tier,
+        summary: &s.summary,
+        url: service_url(h, &s.name),
+        verdict: sa.verdict.as_str(),
+        readiness_pct: pct(sa.readiness),
+        counts: sa.counts,
+        applicable: sa.counts.total(),
+        blockers: sa.blockers.len(),
+        stale: sa.stale,
+        last_review: sa.last_review,
+        last_decision: sa.last_decision,
+        disagrees: sa.disagrees,
+        slo: s.slo.availability,
+        ceiling: sa.ceiling.map(|c| format!("{:.4}", round(c, 4))),
+        ceiling_below_slo: sa.ceiling_status.is_below(),
+    }
+}
+
+/// A concept a question draws on, as a link.
+#[derive(Serialize)]
+pub struct ConceptLink<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// The postmortem a question came from, as a link.
+#[derive(Serialize)]
+pub struct OriginLink<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub date: jiff::civil::Date,
 }
 
 /// A question in lists, with its links.
-pub fn question_row(h: &Handbook, q: &Question) -> Value {
-    let category = h.category(&q.category);
+#[derive(Serialize)]
+pub struct QuestionRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub level: crate::model::Level,
+    pub category: &'a str,
+    pub category_title: &'a str,
+    pub category_url: String,
+    pub applies: &'a [String],
+    pub concepts: Vec<ConceptLink<'a>>,
+    pub since: Option<jiff::civil::Date>,
+    pub retired: Option<jiff::civil::Date>,
+    pub origin: Option<OriginLink<'a>>,
+}
+
+pub fn question_row<'a>(h: &'a Handbook, q: &'a Question) -> QuestionRow<'a> {
     let origin = q
         .origin
         .as_ref()
         .and_then(|id| h.postmortems.iter().find(|p| &p.id == id));
-    json!({
-        "id": q.id,
-        "title": q.title,
-        "url": question_url(h, q),
-        "level": q.level,
-        "category": q.category,
-        "category_title": category.map(|c| c.title.clone()).unwrap_or_default(),
-        "category_url": h.url(&format!("questions/{}/", q.category)),
-        "applies": q.applies,
-        "concepts": q.concepts.iter().map(|c| json!({
-            "id": c,
-            "title": h.concepts.iter().find(|k| &k.id == c).map(|k| k.title.clone()).unwrap_or_default(),
-            "url": h.url(&format!("concepts/{c}/")),
-        })).collect::<Vec<_>>(),
-        "since": q.since.map(|d| d.to_string()),
-        "retired": q.retired.map(|d| d.to_string()),
-        "origin": origin.map(|p| json!({"id": p.id, "title": p.title, "url": h.url(&format!("postmortems/{}/", p.id)), "date": p.date.to_string()})),
-    })
+    QuestionRow {
+        id: &q.id,
+        title: &q.title,
+        url: question_url(h, q),
+        level: q.level,
+        category: &q.category,
+        category_title: h.category(&q.category).map_or("", |c| c.title.as_str()),
+        category_url: h.url(&urls::category(&q.category)),
+        applies: &q.applies,
+        concepts: q
+            .concepts
+            .iter()
+            .map(|c| ConceptLink {
+                id: c,
+                title: h
+                    .concepts
+                    .iter()
+                    .find(|k| &k.id == c)
+                    .map_or("", |k| k.title.as_str()),
+                url: h.url(&urls::concept(c)),
+            })
+            .collect(),
+        since: q.since,
+        retired: q.retired,
+        origin: origin.map(|p| OriginLink {
+            id: &p.id,
+            title: &p.title,
+            url: h.url(&urls::postmortem(&p.id)),
+            date: p.date,
+        }),
+    }
 }
 
 /// A risk with its score and whether it blocks.

@@ -1,0 +1,75 @@
+//! The data of a question's page (`questions/<category>/<id>/`): the
+//! question with its guidance, and every service's answer to it.
+
+use serde::Serialize;
+
+use crate::analyze::AnswerState;
+use crate::model::{Answer, Handbook};
+
+use super::fragments::Fragments;
+use super::views::{service_url, state_label};
+
+#[derive(Serialize)]
+pub(crate) struct QuestionPage<'a> {
+    title: &'a str,
+    question: QuestionDetail<'a>,
+    answers: Vec<ServiceAnswer<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionDetail<'a> {
+    #[serde(flatten)]
+    row: &'a tera::Value,
+    guidance_html: &'a str,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct ServiceAnswer<'a> {
+    service: &'a str,
+    service_title: &'a str,
+    url: String,
+    applies: bool,
+    state: &'static str,
+    answer: Option<&'a Answer>,
+}
+
+/// Every service the question applies to, and every service that kept an
+/// answer to it as history. O(services x log answers).
+pub(crate) fn question_page<'a>(
+    h: &'a Handbook,
+    fragments: &'a Fragments,
+    index: usize,
+) -> QuestionPage<'a> {
+    let q = &h.questions[index];
+    let mut applicable = fragments.answers_by_question[index].iter().peekable();
+    let mut answers = Vec::new();
+    for (si, s) in h.services.iter().enumerate() {
+        let state: Option<AnswerState> = applicable
+            .next_if(|(i, _)| *i == si)
+            .map(|&(_, state)| state);
+        let answer = s.answers.get(&q.id);
+        let label = match (state, answer) {
+            (Some(state), _) => state_label(state),
+            (None, Some(_)) => "history",
+            (None, None) => continue,
+        };
+        answers.push(ServiceAnswer {
+            service: &s.name,
+            service_title: &s.title,
+            url: format!("{}#q-{}", service_url(h, &s.name), q.id),
+            applies: state.is_some(),
+            state: label,
+            answer,
+        });
+    }
+    QuestionPage {
+        title: &q.title,
+        question: QuestionDetail {
+            row: &fragments.questions[index],
+            guidance_html: &q.guidance_html,
+            source: format!("{}:{}", q.place.file, q.place.line),
+        },
+        answers,
+    }
+}

@@ -1,0 +1,281 @@
+//! The data of a service's page (`services/<name>/`), as typed structs that
+//! Tera reads directly; the rows shared with other pages come from
+//! [`Fragments`].
+
+use serde::Serialize;
+
+use crate::analyze::{
+    Assessment, BlockerKind, CategoryReadiness, Counts, DependencyView, ServiceAssessment,
+};
+use crate::model::{Answer, Handbook, Oncall, Review, Risk, Service, Slo};
+use crate::urls;
+
+use super::figures;
+use super::fragments::{waivers_of, Fragments};
+use super::pages::waiver_row;
+use super::views::{pct, question_url, risk_matrix, risk_row, service_url, state_label};
+
+#[derive(Serialize)]
+pub(crate) struct ServicePage<'a> {
+    title: &'a str,
+    service: ServiceHead<'a>,
+    row: &'a tera::Value,
+    blockers: Vec<BlockerLink>,
+    partial_required: usize,
+    categories: Vec<CategoryLine<'a>>,
+    answers: Vec<AnswerGroup<'a>>,
+    history: Vec<HistoryRow<'a>>,
+    waivers: Vec<serde_json::Value>,
+    risks: Vec<serde_json::Value>,
+    matrix: serde_json::Value,
+    matrix_svg: String,
+    bars_svg: String,
+    dependencies_svg: String,
+    dependencies: Vec<DependencyLine<'a>>,
+    dependants: Vec<NameLink<'a>>,
+    ceiling: Option<String>,
+    reviews: Vec<&'a Review>,
+    postmortems: Vec<PostmortemLink<'a>>,
+    new_questions: Vec<&'a tera::Value>,
+    json_url: String,
+}
+
+/// Only what the page shows of the service itself.
+#[derive(Serialize)]
+struct ServiceHead<'a> {
+    name: &'a str,
+    title: &'a str,
+    owner: &'a str,
+    tier: u8,
+    tags: &'a [String],
+    summary: &'a str,
+    slo: &'a Slo,
+    oncall: Option<&'a Oncall>,
+    prose_html: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct BlockerLink {
+    kind: BlockerKind,
+    message: String,
+    url: String,
+    question_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CategoryLine<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    pct: Option<i64>,
+    counts: Counts,
+    applicable: usize,
+}
+
+#[derive(Serialize)]
+struct AnswerGroup<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    pct: Option<i64>,
+    counts: Counts,
+    rows: Vec<AnswerRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct AnswerRow<'a> {
+    question: &'a tera::Value,
+    state: &'static str,
+    new: bool,
+    answer: Option<&'a Answer>,
+}
+
+#[derive(Serialize)]
+struct HistoryRow<'a> {
+    question: &'a tera::Value,
+    answer: &'a Answer,
+}
+
+#[derive(Serialize)]
+struct DependencyLine<'a> {
+    #[serde(flatten)]
+    view: &'a DependencyView,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NameLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PostmortemLink<'a> {
+    title: &'a str,
+    date: jiff::civil::Date,
+    url: String,
+    severity: &'a str,
+}
+
+pub(crate) fn service_page<'a>(
+    h: &'a Handbook,
+    a: &'a Assessment,
+    fragments: &'a Fragments,
+    index: usize,
+) -> ServicePage<'a> {
+    let (s, sa) = (&h.services[index], &a.services[index]);
+    let risks: Vec<(&Service, &Risk)> = s.risks.iter().map(|r| (s, r)).collect();
+    let mut reviews: Vec<&Review> = s.reviews.iter().collect();
+    reviews.reverse();
+    ServicePage {
+        title: &s.title,
+        service: ServiceHead {
+            name: &s.name,
+            title: &s.title,
+            owner: &s.owner,
+            tier: s.tier,
+            tags: &s.tags,
+            summary: &s.summary,
+            slo: &s.slo,
+            oncall: s.oncall.as_ref(),
+            prose_html: s.prose_html.as_deref(),
+        },
+        row: &fragments.services[index],
+        blockers: blockers(h, s, sa),
+        partial_required: sa.partial_required,
+        categories: sa
+            .categories
+            .iter()
+            .filter(|c| c.counts.total() > 0)
+            .map(|c| CategoryLine {
+                id: &c.category,
+                title: h.category(&c.category).map_or("", |k| k.title.as_str()),
+                url: format!("#cat-{}", c.category),
+                pct: c.readiness.map(pct),
+                counts: c.counts,
+                applicable: c.counts.total(),
+            })
+            .collect(),
+        answers: answer_groups(h, fragments, s, sa),
+        history: sa
+            .history_answers
+            .iter()
+            .filter_map(|id| {
+                Some(HistoryRow {
+                    question: fragments.question(h, id)?,
+                    answer: s.answers.get(id)?,
+                })
+            })
+            .collect(),
+        waivers: waivers_of(&a.waivers, &s.name)
+            .iter()
+            .map(|w| waiver_row(h, w))
+            .collect(),
+        risks: s.risks.iter().map(|r| risk_row(h, a, s, r)).collect(),
+        matrix: risk_matrix(a, &risks, &format!("{}-", s.name)),
+        matrix_svg: figures::risk_matrix(
+            h,
+            a,
+            &format!("Risk matrix of {}", s.title),
+            &risks,
+            &format!("{}-", s.name),
+        ),
+        bars_svg: figures::readiness_bars(h, s, sa),
+        dependencies_svg: figures::service_dependencies(h, a, s, sa),
+        dependencies: sa
+            .dependencies
+            .iter()
+            .map(|d| DependencyLine {
+                view: d,
+                url: d.internal.then(|| service_url(h, &d.name)),
+            })
+            .collect(),
+        dependants: a
+            .dependants
+            .get(&s.name)
+            .into_iter()
+            .flatten()
+            .map(|n| NameLink {
+                name: n,
+                url: service_url(h, n),
+            })
+            .collect(),
+        ceiling: sa
+            .ceiling
+            .map(|c| format!("{:.4}", crate::analyze::round(c, 4))),
+        reviews,
+        postmortems: sa
+            .postmortems
+            .iter()
+            .filter_map(|id| h.postmortems.iter().find(|p| &p.id == id))
+            .map(|p| PostmortemLink {
+                title: &p.title,
+                date: p.date,
+                url: h.url(&urls::postmortem(&p.id)),
+                severity: &p.severity,
+            })
+            .collect(),
+        new_questions: sa
+            .new_questions
+            .iter()
+            .filter_map(|id| fragments.question(h, id))
+            .collect(),
+        json_url: h.url(&urls::service_json(&s.name)),
+    }
+}
+
+fn blockers(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> Vec<BlockerLink> {
+    sa.blockers
+        .iter()
+        .map(|b| BlockerLink {
+            kind: b.kind,
+            message: b.message.clone(),
+            url: match (b.kind, &b.question, &b.risk) {
+                (_, Some(q), _) => format!("#q-{q}"),
+                (BlockerKind::Risk, _, Some(r)) => format!("#risk-{}-{}", s.name, r),
+                _ => "#dependencies".to_string(),
+            },
+            question_url: b
+                .question
+                .as_ref()
+                .and_then(|q| h.question(q))
+                .map(|q| question_url(h, q)),
+        })
+        .collect()
+}
+
+/// The applicable answers grouped by category, in checklist order.
+fn answer_groups<'a>(
+    h: &'a Handbook,
+    fragments: &'a Fragments,
+    s: &'a Service,
+    sa: &'a ServiceAssessment,
+) -> Vec<AnswerGroup<'a>> {
+    let mut groups: Vec<AnswerGroup<'a>> = Vec::new();
+    for view in &sa.answers {
+        let Some(question) = fragments.question(h, &view.question) else {
+            continue;
+        };
+        if groups.last().is_none_or(|g| g.id != view.category) {
+            let readiness: Option<&CategoryReadiness> =
+                sa.categories.iter().find(|r| r.category == view.category);
+            groups.push(AnswerGroup {
+                id: &view.category,
+                title: h.category(&view.category).map_or("", |k| k.title.as_str()),
+                url: h.url(&urls::category(&view.category)),
+                pct: readiness.and_then(|r| r.readiness).map(pct),
+                counts: readiness.map(|r| r.counts).unwrap_or_default(),
+                rows: Vec::new(),
+            });
+        }
+        if let Some(group) = groups.last_mut() {
+            group.rows.push(AnswerRow {
+                question,
+                state: state_label(view.state),
+                new: view.new,
+                answer: s.answers.get(&view.question),
+            });
+        }
+    }
+    groups
+}

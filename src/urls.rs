@@ -1,0 +1,110 @@
+//! Where every page and data file of the site lives: the one module that
+//! spells out site paths. Paths here are relative to the site's root
+//! (`services/checkout/`); [`Urls`] puts the `base_url` in front for links,
+//! and [`file_of`] names the file a page is written to.
+
+/// The dashboard.
+pub const DASHBOARD: &str = "";
+pub const HANDBOOK: &str = "handbook/";
+pub const CHECKLIST: &str = "questions/";
+pub const SERVICES: &str = "services/";
+pub const WAIVERS: &str = "waivers/";
+pub const RISKS: &str = "risks/";
+pub const DEPENDENCIES: &str = "dependencies/";
+pub const CONCEPTS: &str = "concepts/";
+pub const POSTMORTEMS: &str = "postmortems/";
+pub const CHANGELOG: &str = "changelog/";
+pub const WAIVERS_CSV: &str = "waivers.csv";
+pub const WAIVERS_JSON: &str = "waivers.json";
+pub const API_SERVICES: &str = "api/services.json";
+pub const API_QUESTIONS: &str = "api/questions.json";
+
+pub fn chapter(slug: &str) -> String {
+    format!("handbook/{slug}/")
+}
+
+pub fn category(id: &str) -> String {
+    format!("questions/{id}/")
+}
+
+pub fn question(category: &str, id: &str) -> String {
+    format!("questions/{category}/{id}/")
+}
+
+pub fn service(name: &str) -> String {
+    format!("services/{name}/")
+}
+
+pub fn service_json(name: &str) -> String {
+    format!("api/services/{name}.json")
+}
+
+pub fn concept(id: &str) -> String {
+    format!("concepts/{id}/")
+}
+
+pub fn postmortem(id: &str) -> String {
+    format!("postmortems/{id}/")
+}
+
+pub fn asset(name: &str) -> String {
+    format!("assets/{name}")
+}
+
+/// The file a page at `path` is written to: `services/x/` is `services/x/index.html`.
+pub fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// Links: a site path with the `base_url` in front.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base: String,
+}
+
+impl Urls {
+    /// `base` is the checked `base_url`, ending in `/`.
+    pub fn new(base: &str) -> Self {
+        Urls {
+            base: base.to_string(),
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The link to `path`, a site path as the functions of this module give.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base, path.trim_start_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_directories_with_an_index() {
+        assert_eq!(
+            file_of(&service("checkout")),
+            "services/checkout/index.html"
+        );
+        assert_eq!(file_of(DASHBOARD), "index.html");
+        assert_eq!(file_of(WAIVERS_CSV), "waivers.csv");
+    }
+
+    #[test]
+    fn links_start_from_the_base_url() {
+        let urls = Urls::new("/hb/");
+        assert_eq!(
+            urls.link(&question("capacity", "cap-a")),
+            "/hb/questions/capacity/cap-a/"
+        );
+        assert_eq!(urls.link(DASHBOARD), "/hb/");
+    }
+}
