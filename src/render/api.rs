@@ -1,112 +1,278 @@
 //! The machine-readable site (SPEC section 10): JSON for scripts and
 //! dashboards, CSV for auditors. Field names are stable.
 
-use serde_json::{json, Value};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
 
-use crate::analyze::{round, Assessment, ServiceAssessment, WaiverRow};
-use crate::model::{Handbook, Service};
+use crate::analyze::{
+    round, AnswerState, Assessment, Blocker, Counts, DependencyView, ServiceAssessment, WaiverRow,
+    WaiverState,
+};
+use crate::model::{
+    Decision, Handbook, Level, Review, RiskStatus, Service, Status, Waiver, WaiverEvent,
+};
+use crate::urls;
 
 /// `(path, bytes)` for every data file.
 pub fn files(h: &Handbook, a: &Assessment) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let summaries: Vec<Value> = h
+    let summaries: Vec<ServiceSummary> = h
         .services
         .iter()
         .zip(&a.services)
         .map(|(s, sa)| summary(s, sa))
         .collect();
-    out.push((
-        "api/services.json".to_string(),
-        to_bytes(&Value::Array(summaries)),
-    ));
-    for (s, sa) in h.services.iter().zip(&a.services) {
-        out.push((
-            format!("api/services/{}.json", s.name),
-            to_bytes(&detail(a, s, sa)),
-        ));
-    }
-    out.push(("api/questions.json".to_string(), to_bytes(&questions(h))));
-    out.push((
-        "waivers.json".to_string(),
-        to_bytes(&json!(a.waivers.iter().map(waiver).collect::<Vec<_>>())),
-    ));
-    out.push(("waivers.csv".to_string(), waivers_csv(&a.waivers)));
+    out.push((urls::API_SERVICES.to_string(), to_bytes(&summaries)));
+    let details: Vec<(String, Vec<u8>)> = h
+        .services
+        .par_iter()
+        .zip(&a.services)
+        .map(|(s, sa)| (urls::service_json(&s.name), to_bytes(&detail(a, s, sa))))
+        .collect();
+    out.extend(details);
+    out.push((urls::API_QUESTIONS.to_string(), to_bytes(&questions(h))));
+    let waivers: Vec<WaiverOut> = a.waivers.iter().map(waiver).collect();
+    out.push((urls::WAIVERS_JSON.to_string(), to_bytes(&waivers)));
+    out.push((urls::WAIVERS_CSV.to_string(), waivers_csv(&a.waivers)));
     out
 }
 
-fn to_bytes(value: &Value) -> Vec<u8> {
+fn to_bytes(value: &impl Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }
 
 /// One entry of `api/services.json`.
-pub fn summary(s: &Service, sa: &ServiceAssessment) -> Value {
-    json!({
-        "name": s.name,
-        "title": s.title,
-        "owner": s.owner,
-        "tier": s.tier,
-        "tags": s.tags,
-        "verdict": sa.verdict.as_str(),
-        "readiness": round(sa.readiness, 4),
-        "slo_availability": s.slo.availability,
-        "availability_ceiling": sa.ceiling.map(|c| round(c, 4)),
-        "counts": sa.counts,
-        "blockers": sa.blockers,
-        "last_review": sa.last_review.map(|d| d.to_string()),
-        "last_decision": sa.last_decision,
-        "stale": sa.stale,
-    })
+#[derive(Serialize)]
+pub struct ServiceSummary<'a> {
+    name: &'a str,
+    title: &'a str,
+    owner: &'a str,
+    tier: u8,
+    tags: &'a [String],
+    verdict: &'static str,
+    readiness: f64,
+    slo_availability: Option<f64>,
+    availability_ceiling: Option<f64>,
+    counts: Counts,
+    blockers: &'a [Blocker],
+    last_review: Option<Date>,
+    last_decision: Option<Decision>,
+    stale: bool,
 }
 
-fn detail(a: &Assessment, s: &Service, sa: &ServiceAssessment) -> Value {
-    let mut v = summary(s, sa);
-    let answers: Vec<Value> = sa
-        .answers
-        .iter()
-        .map(|view| {
-            let mut row = json!({"question": view.question, "category": view.category, "level": view.level, "state": view.state, "new": view.new});
-            if let (Some(answer), Value::Object(map)) = (s.answers.get(&view.question), &mut row) {
-                if let Value::Object(fields) = json!(answer) {
-                    for (k, f) in fields {
-                        if k != "question" && k != "place" && !f.is_null() {
-                            map.insert(k, f);
-                        }
-                    }
+pub fn summary<'a>(s: &'a Service, sa: &'a ServiceAssessment) -> ServiceSummary<'a> {
+    ServiceSummary {
+        name: &s.name,
+        title: &s.title,
+        owner: &s.owner,
+        tier: s.tier,
+        tags: &s.tags,
+        verdict: sa.verdict.as_str(),
+        readiness: round(sa.readiness, 4),
+        slo_availability: s.slo.availability,
+        availability_ceiling: sa.ceiling.map(|c| round(c, 4)),
+        counts: sa.counts,
+        blockers: &sa.blockers,
+        last_review: sa.last_review,
+        last_decision: sa.last_decision,
+        stale: sa.stale,
+    }
+}
+
+/// `api/services/<name>.json`: the summary and everything behind it.
+#[derive(Serialize)]
+struct ServiceDetail<'a> {
+    #[serde(flatten)]
+    summary: ServiceSummary<'a>,
+    answers: Vec<AnswerOut<'a>>,
+    history_answers: Vec<HistoryOut<'a>>,
+    readiness_by_category: Vec<CategoryOut<'a>>,
+    risks: Vec<RiskOut<'a>>,
+    dependencies: &'a [DependencyView],
+    dependants: &'a [String],
+    reviews: &'a [Review],
+    new_questions: &'a [String],
+    postmortems: &'a [String],
+}
+
+/// One applicable question with the service's answer to it, if any.
+#[derive(Serialize)]
+struct AnswerOut<'a> {
+    question: &'a str,
+    category: &'a str,
+    level: Level,
+    state: AnswerState,
+    new: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<&'a Waiver>,
+}
+
+#[derive(Serialize)]
+struct HistoryOut<'a> {
+    question: &'a str,
+    status: Status,
+    evidence: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CategoryOut<'a> {
+    category: &'a str,
+    readiness: Option<f64>,
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct RiskOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    impact: Option<&'a str>,
+    severity: u8,
+    likelihood: u8,
+    score: u32,
+    status: RiskStatus,
+    mitigations: &'a [String],
+}
+
+fn detail<'a>(a: &'a Assessment, s: &'a Service, sa: &'a ServiceAssessment) -> ServiceDetail<'a> {
+    ServiceDetail {
+        summary: summary(s, sa),
+        answers: sa
+            .answers
+            .iter()
+            .map(|view| {
+                let answer = s.answers.get(&view.question);
+                AnswerOut {
+                    question: &view.question,
+                    category: &view.category,
+                    level: view.level,
+                    state: view.state,
+                    new: view.new,
+                    status: answer.map(|x| x.status),
+                    evidence: answer.and_then(|x| x.evidence.as_deref()),
+                    note: answer.and_then(|x| x.note.as_deref()),
+                    plan: answer.and_then(|x| x.plan.as_deref()),
+                    due: answer.and_then(|x| x.due),
+                    waiver: answer.and_then(|x| x.waiver.as_ref()),
                 }
-            }
-            row
-        })
-        .collect();
-    v["answers"] = json!(answers);
-    v["history_answers"] = json!(sa.history_answers.iter().filter_map(|id| s.answers.get(id)).map(|a| json!({"question": a.question, "status": a.status, "evidence": a.evidence, "note": a.note})).collect::<Vec<_>>());
-    v["readiness_by_category"] = json!(sa.categories.iter().filter(|c| c.counts.total() > 0).map(|c| json!({"category": c.category, "readiness": c.readiness.map(|r| round(r, 4)), "counts": c.counts})).collect::<Vec<_>>());
-    v["risks"] = json!(s.risks.iter().map(|r| json!({"id": r.id, "title": r.title, "impact": r.impact, "severity": r.severity, "likelihood": r.likelihood, "score": r.score(), "status": r.status, "mitigations": r.mitigations})).collect::<Vec<_>>());
-    v["dependencies"] = json!(sa.dependencies);
-    v["dependants"] = json!(a.dependants.get(&s.name).cloned().unwrap_or_default());
-    v["reviews"] = json!(s.reviews);
-    v["new_questions"] = json!(sa.new_questions);
-    v["postmortems"] = json!(sa.postmortems);
-    v
+            })
+            .collect(),
+        history_answers: sa
+            .history_answers
+            .iter()
+            .filter_map(|id| s.answers.get(id))
+            .map(|x| HistoryOut {
+                question: &x.question,
+                status: x.status,
+                evidence: x.evidence.as_deref(),
+                note: x.note.as_deref(),
+            })
+            .collect(),
+        readiness_by_category: sa
+            .categories
+            .iter()
+            .filter(|c| c.counts.total() > 0)
+            .map(|c| CategoryOut {
+                category: &c.category,
+                readiness: c.readiness.map(|r| round(r, 4)),
+                counts: c.counts,
+            })
+            .collect(),
+        risks: s
+            .risks
+            .iter()
+            .map(|r| RiskOut {
+                id: &r.id,
+                title: &r.title,
+                impact: r.impact.as_deref(),
+                severity: r.severity,
+                likelihood: r.likelihood,
+                score: r.score(),
+                status: r.status,
+                mitigations: &r.mitigations,
+            })
+            .collect(),
+        dependencies: &sa.dependencies,
+        dependants: a.dependants.get(&s.name).map_or(&[], Vec::as_slice),
+        reviews: &s.reviews,
+        new_questions: &sa.new_questions,
+        postmortems: &sa.postmortems,
+    }
 }
 
-fn questions(h: &Handbook) -> Value {
-    json!(h
-        .questions
+/// One entry of `api/questions.json`.
+#[derive(Serialize)]
+struct QuestionOut<'a> {
+    id: &'a str,
+    category: &'a str,
+    title: &'a str,
+    level: Level,
+    applies: &'a [String],
+    concepts: &'a [String],
+    since: Option<Date>,
+    retired: Option<Date>,
+    origin: Option<&'a str>,
+}
+
+fn questions(h: &Handbook) -> Vec<QuestionOut<'_>> {
+    h.questions
         .iter()
-        .map(|q| json!({
-            "id": q.id, "category": q.category, "title": q.title, "level": q.level, "applies": q.applies,
-            "concepts": q.concepts, "since": q.since.map(|d| d.to_string()), "retired": q.retired.map(|d| d.to_string()), "origin": q.origin,
-        }))
-        .collect::<Vec<_>>())
+        .map(|q| QuestionOut {
+            id: &q.id,
+            category: &q.category,
+            title: &q.title,
+            level: q.level,
+            applies: &q.applies,
+            concepts: &q.concepts,
+            since: q.since,
+            retired: q.retired,
+            origin: q.origin.as_deref(),
+        })
+        .collect()
 }
 
-fn waiver(w: &WaiverRow) -> Value {
-    json!({
-        "service": w.service, "question": w.question, "state": w.state.as_str(), "reason": w.reason, "approver": w.approver,
-        "granted": w.granted.to_string(), "expires": w.expires.to_string(), "days_left": w.days_left, "ticket": w.ticket, "history": w.history,
-    })
+/// One row of `waivers.json`.
+#[derive(Serialize)]
+struct WaiverOut<'a> {
+    service: &'a str,
+    question: &'a str,
+    state: WaiverState,
+    reason: &'a str,
+    approver: &'a str,
+    granted: Date,
+    expires: Date,
+    days_left: i64,
+    ticket: Option<&'a str>,
+    history: &'a [WaiverEvent],
+}
+
+fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
+    WaiverOut {
+        service: &w.service,
+        question: &w.question,
+        state: w.state,
+        reason: &w.reason,
+        approver: &w.approver,
+        granted: w.granted,
+        expires: w.expires,
+        days_left: w.days_left,
+        ticket: w.ticket.as_deref(),
+        history: &w.history,
+    }
 }
 
 /// The register as CSV; `history` is one cell: `date event by (note)` joined by `; `.
