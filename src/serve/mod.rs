@@ -17,7 +17,7 @@
 //! concurrently; changes that arrive while a build runs are merged into
 //! exactly one more build.
 
-mod http;
+pub(crate) mod http;
 mod overlay;
 mod reload;
 mod state;
