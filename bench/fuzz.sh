@@ -7,6 +7,8 @@
 # Needs cargo-fuzz (installed with `cargo install cargo-fuzz --locked` when
 # missing). Runs on the stable toolchain with `--sanitizer none`; set
 # ORR_FUZZ_SANITIZER=address (with RUSTC_BOOTSTRAP=1) for AddressSanitizer.
+# ORR_FUZZ_POSITIONS=1 also fails a run on a diagnostic whose line:column is
+# not in the file (known YAML cases: fuzz/regressions/README.md).
 # One libFuzzer process at a time. Findings go to fuzz/artifacts/<target>/,
 # the grown corpus to fuzz/corpus/<target>/ (both git-ignored but the seeds).
 # Not part of `cargo test` or CI: it takes minutes by design.

@@ -55,6 +55,7 @@ pub fn front_matter(text: &str) {
             SourceFile::new(format!("content/{rel}"), text),
             &mut diags,
         );
+        assert_positions(&diags, &[(kind, rel, text)]);
         render_all(diags);
     }
 }
@@ -117,8 +118,8 @@ pub fn pipeline(bank: Option<&str>, service: &str, highlighter: &Highlighter) {
     let assessment = crate::analyze::analyze(&handbook, TODAY);
     diags.extend(assessment.findings.iter().cloned());
     let _ = crate::render::render(&handbook, &assessment, &[], &[], &mut diags);
-    diags.sort();
     let _ = diags.render();
+    assert_positions(&diags.into_sorted(), &files);
 }
 
 /// Loads and resolves the fixed handbook with `files` added (or replacing
@@ -127,8 +128,8 @@ fn resolve_with(files: &[(Kind, &str, &str)], highlighter: &Highlighter) {
     let mut diags = Diagnostics::new();
     let sources = sources_with(files, &mut diags);
     let _ = crate::resolve::resolve(&sources, None, highlighter, &mut diags);
-    diags.sort();
     let _ = diags.render();
+    assert_positions(&diags.into_sorted(), files);
 }
 
 /// The fixed handbook plus `files`, gathered as `load` gathers them.
@@ -170,6 +171,31 @@ fn sources_with(files: &[(Kind, &str, &str)], diags: &mut Diagnostics) -> Source
         diags.extend(local);
     }
     sources
+}
+
+/// Panics when a diagnostic about one of `files` points at a line the file
+/// does not have, quotes another line than the one it names, or puts its
+/// column past the end of that line: hostile input must still get true positions.
+/// Only when `ORR_FUZZ_POSITIONS` is set: YAML errors still break it in known
+/// ways (see fuzz/regressions/), which would stop every run at once.
+fn assert_positions(diags: &[Diagnostic], files: &[(Kind, &str, &str)]) {
+    if std::env::var_os("ORR_FUZZ_POSITIONS").is_none() {
+        return;
+    }
+    for (_, rel, text) in files {
+        let source = SourceFile::new(format!("content/{rel}"), *text);
+        for d in diags.iter().filter(|d| d.file == source.path && d.line > 0) {
+            let line = source.line_text(d.line);
+            let fits = d.line <= source.line_count()
+                && d.column >= 1
+                && d.column <= line.chars().count() + 1
+                && d.source_line.as_deref().is_none_or(|quoted| quoted == line);
+            assert!(
+                fits,
+                "diagnostic at a position the file does not have: {d:?}"
+            );
+        }
+    }
 }
 
 fn render_all(diags: Vec<Diagnostic>) {
