@@ -12,6 +12,8 @@ pub mod analyze;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzz_api;
 pub mod init;
 pub mod limits;
 pub mod links;

@@ -66,7 +66,7 @@ pub struct Sources {
 
 /// What a file under `content/` is, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Config,
     Chapter,
     Bank,
@@ -76,7 +76,7 @@ enum Kind {
     ServiceProse,
 }
 
-enum Parsed {
+pub(crate) enum Parsed {
     Config(Config, SourceFile),
     Chapter(MarkdownDoc<ChapterFront>),
     Bank(MarkdownDoc<BankFront>),
@@ -237,7 +237,7 @@ fn read_capped(abs: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<V
 }
 
 /// "not valid UTF-8" at the first bad byte: the valid prefix gives its line and column.
-fn utf8_error(shown: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+pub(crate) fn utf8_error(shown: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     let valid = &bytes[..valid_up_to];
     let start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let end = bytes[start..]
@@ -252,7 +252,7 @@ fn utf8_error(shown: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     d
 }
 
-fn stem_of(rel: &str) -> String {
+pub(crate) fn stem_of(rel: &str) -> String {
     let without_dir = rel.split_once('/').map_or(rel, |(_, n)| n);
     without_dir
         .rsplit_once('.')
@@ -260,7 +260,7 @@ fn stem_of(rel: &str) -> String {
         .to_string()
 }
 
-fn parse_file(
+pub(crate) fn parse_file(
     kind: Kind,
     rel: &str,
     source: SourceFile,

@@ -27,7 +27,7 @@
 mod connection;
 mod head;
 mod host;
-mod http;
+pub(crate) mod http;
 mod listener;
 mod overlay;
 mod reload;
