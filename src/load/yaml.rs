@@ -17,9 +17,10 @@ pub fn parse<T: DeserializeOwned>(
     super::yaml_budget::check(doc)
         .and_then(|()| serde_yaml::from_str(doc))
         .map_err(|err| {
-            let (mut line, mut column) = err
-                .location()
-                .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
+            let (mut line, mut column) = err.location().map_or((first_line, 1), |l| {
+                source_position(source, yaml, l.index())
+                    .unwrap_or((l.line() + first_line - 1, l.column()))
+            });
             let message = strip_position(&err.to_string());
             // serde's path to a too-deep value is one `[0]` per level: noise.
             let message = match message.find(super::yaml_budget::TOO_DEEP) {
@@ -49,6 +50,27 @@ pub fn parse<T: DeserializeOwned>(
             }
             d
         })
+}
+
+/// The line and column in `source` of byte `index` of `yaml`, when `yaml` is a
+/// slice of the source's text (as it is for every file read). Found by byte offset
+/// rather than from YAML's own line count, which differs from an editor's (a
+/// lone `\r` is a line break to YAML) and whose end-of-input mark lies past
+/// the last line; the place found is always on a line the file has.
+fn source_position(source: &SourceFile, yaml: &str, index: usize) -> Option<(usize, usize)> {
+    let text = source.text.as_str();
+    let start = (yaml.as_ptr() as usize)
+        .checked_sub(text.as_ptr() as usize)
+        .filter(|start| start + yaml.len() <= text.len())?;
+    let mut offset = start + index.min(yaml.len());
+    // Past a final newline there is no line: stay at the end of the last one.
+    if offset == text.len() && text.ends_with('\n') {
+        offset -= 1;
+    }
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    Some(source.line_col(offset))
 }
 
 /// The key named by a "duplicate field `k`" or "duplicate key `k`" message.
@@ -276,5 +298,31 @@ mod tests {
             err.help.as_deref(),
             Some("did you mean `order`? valid keys here: `title`, `order`")
         );
+    }
+
+    /// Parses the whole of `text` as the file `path`, as the loader does.
+    fn parse_file(path: &str, text: &str) -> Diagnostic {
+        let src = SourceFile::new(path, text);
+        parse::<serde_yaml::Value>(&src, &src.text, 1).unwrap_err()
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_the_input_is_on_the_last_line() {
+        // Found by the fuzzer (fuzz/regressions/): libyaml's end mark is past the last line.
+        let d = parse_file("content/orr.yaml", "{");
+        assert_eq!((d.line, d.column), (1, 2));
+        let d = parse_file("content/services/x.yaml", "-\n0");
+        assert_eq!(d.line, 2);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_does_not_move_errors_down_a_line() {
+        // YAML counts a lone `\r` as a line break; editors and SourceFile do not.
+        let d = parse_file("content/orr.yaml", "a: 1\r\r\r\rb: [\n");
+        assert!(d.line <= 2, "line {} of a two-line file", d.line);
+        let src = SourceFile::new("x.md", "---\n\r!s--]\n---\n");
+        let front = &src.text[4..11];
+        let d = parse::<serde_yaml::Value>(&src, front, 2).unwrap_err();
+        assert_eq!(d.line, 2, "{d:?}");
     }
 }
