@@ -1,4 +1,4 @@
-//! Stage 3, analyze: judging every service as of one day (SPEC section 7).
+//! Stage 3, analyze: judging every service as of one day (docs/format.md section 7).
 //!
 //! Pure: the handbook and `today` in, an [`Assessment`] out. No clock, no I/O.
 

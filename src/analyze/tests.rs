@@ -1,4 +1,4 @@
-//! Unit tests for every rule of SPEC section 7 and its edges.
+//! Unit tests for every rule of docs/format.md section 7 and its edges.
 
 use jiff::civil::Date;
 
