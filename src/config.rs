@@ -41,6 +41,8 @@ pub struct Policy {
     pub expiring_soon_days: i64,
     pub review_max_age_days: i64,
     pub risk_blocker_score: u32,
+    /// A chain of calls whose retries multiply to this many calls or more is flagged.
+    pub retry_amplification_max: u64,
 }
 
 impl Default for Policy {
@@ -50,6 +52,7 @@ impl Default for Policy {
             expiring_soon_days: 30,
             review_max_age_days: 365,
             risk_blocker_score: 15,
+            retry_amplification_max: 10,
         }
     }
 }

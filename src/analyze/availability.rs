@@ -87,22 +87,7 @@ impl<'a> Graph<'a> {
     pub fn cycles(&self) -> Vec<Vec<usize>> {
         let n = self.handbook.services.len();
         let adjacency: Vec<Vec<usize>> = (0..n).map(|i| self.edges(i)).collect();
-        let mut tarjan = Tarjan {
-            adjacency: &adjacency,
-            index: vec![None; n],
-            low: vec![0; n],
-            on_stack: vec![false; n],
-            stack: Vec::new(),
-            next: 0,
-            components: Vec::new(),
-        };
-        for v in 0..n {
-            if tarjan.index[v].is_none() {
-                tarjan.visit(v);
-            }
-        }
-        let mut comps: Vec<Vec<usize>> = tarjan
-            .components
+        let mut comps: Vec<Vec<usize>> = strongly_connected(&adjacency)
             .into_iter()
             .filter(|c| c.len() > 1)
             .map(|mut c| {
@@ -222,6 +207,29 @@ impl<'a> Graph<'a> {
         }
         (product.map(|p| p * 100.0), views, findings)
     }
+}
+
+/// Every strongly connected component of a graph given as adjacency lists,
+/// in Tarjan's order: a component comes after every component it reaches, so
+/// values computed over what a node depends on can be filled in this order.
+/// O(V + E), iterative.
+pub(super) fn strongly_connected(adjacency: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = adjacency.len();
+    let mut tarjan = Tarjan {
+        adjacency,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        components: Vec::new(),
+    };
+    for v in 0..n {
+        if tarjan.index[v].is_none() {
+            tarjan.visit(v);
+        }
+    }
+    tarjan.components
 }
 
 struct Tarjan<'g> {

@@ -3,6 +3,7 @@
 //! Pure: the handbook and `today` in, an [`Assessment`] out. No clock, no I/O.
 
 mod availability;
+mod contracts;
 mod rulings;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ use crate::date::days_between;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Answer, Decision, Handbook, Level, Service, Status};
 pub use availability::DependencyView;
+pub use contracts::{BlastRadius, ContractFinding, ContractKind};
 pub use rulings::{readiness_band, CeilingStatus, RiskJudgement, RiskZone};
 pub use waivers::{waiver_expired, WaiverRow, WaiverState};
 
@@ -192,6 +194,11 @@ pub struct ServiceAssessment {
     pub stale: bool,
     pub new_questions: Vec<String>,
     pub postmortems: Vec<String>,
+    /// Timeout budgets, retry amplification, latency budgets, optimistic SLOs.
+    pub dependency_findings: Vec<ContractFinding>,
+    /// Every service that fails when this one fails.
+    #[serde(skip)]
+    pub blast_radius: BlastRadius,
 }
 
 /// Judges every service of `handbook` as of `today`.
@@ -206,9 +213,22 @@ pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
         .par_iter()
         .map(|s| assess_service(handbook, &graph, &risk_zone, s, today))
         .collect();
+    let ceilings: Vec<(Option<f64>, CeilingStatus)> = judged
+        .iter()
+        .map(|(s, _)| (s.ceiling, s.ceiling_status))
+        .collect();
+    let contracts = contracts::judge(handbook, &handbook.config.policy, &ceilings);
     let mut services = Vec::with_capacity(judged.len());
-    for (assessment, mut f) in judged {
+    for ((mut assessment, mut f), judged_contracts) in judged.into_iter().zip(contracts) {
         findings.append(&mut f);
+        findings.extend(
+            judged_contracts
+                .findings
+                .iter()
+                .map(ContractFinding::diagnostic),
+        );
+        assessment.dependency_findings = judged_contracts.findings;
+        assessment.blast_radius = judged_contracts.blast_radius;
         services.push(assessment);
     }
     Assessment {
@@ -421,6 +441,8 @@ fn assess_service(
             .filter(|p| p.services.contains(&service.name))
             .map(|p| p.id.clone())
             .collect(),
+        dependency_findings: Vec::new(),
+        blast_radius: BlastRadius::default(),
     };
     (assessment, findings)
 }

@@ -472,3 +472,209 @@ fn new_questions_stale_reviews_and_disagreement() {
     assert!(!a.service("e").unwrap().stale, "exactly 365 days old");
     assert!(!a.service("e").unwrap().disagrees);
 }
+
+/// A dependency on a service of the handbook with a timeout and retries.
+fn call(to: &str, timeout_ms: Option<u64>, retries: Option<u32>) -> Dependency {
+    Dependency {
+        timeout_ms,
+        retries,
+        circuit_breaker: true,
+        ..dep(Target::Service(to.into()), true, None)
+    }
+}
+
+fn with_p99(mut s: Service, p99: f64) -> Service {
+    s.slo.latency_p99_ms = Some(p99);
+    s
+}
+
+fn radius<'h>(h: &'h Handbook, a: &'h Assessment, name: &str) -> Vec<&'h str> {
+    a.service(name).unwrap().blast_radius.names(h).collect()
+}
+
+fn kinds(a: &Assessment, name: &str) -> Vec<ContractKind> {
+    a.service(name)
+        .unwrap()
+        .dependency_findings
+        .iter()
+        .map(|f| f.kind)
+        .collect()
+}
+
+#[test]
+fn a_caller_that_gives_up_before_its_callee_is_a_timeout_budget_finding() {
+    let mut web = service("web");
+    web.dependencies = vec![call("api", Some(200), None)];
+    let mut api = service("api");
+    api.dependencies = vec![call("db", Some(300), Some(2))];
+    let a = assess(&handbook(vec![], vec![web, api, service("db")]));
+    let found = &a.service("web").unwrap().dependency_findings;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, ContractKind::TimeoutBudget);
+    assert_eq!(found[0].path, ["web", "api", "db"]);
+    assert!(
+        found[0].message.contains("may wait 900 ms"),
+        "{}",
+        found[0].message
+    );
+    // A callee without its own dependencies, or a caller that waits long enough: nothing.
+    assert!(kinds(&a, "api").is_empty());
+}
+
+#[test]
+fn the_worst_wait_is_the_largest_along_the_hard_chain() {
+    let mut web = service("web");
+    web.dependencies = vec![call("api", Some(1000), None)];
+    let mut api = service("api");
+    api.dependencies = vec![call("db", Some(100), None)];
+    let mut db = service("db");
+    db.dependencies = vec![Dependency {
+        timeout_ms: Some(2000),
+        ..dep(Target::External("disk".into()), true, Some(99.9))
+    }];
+    let a = assess(&handbook(vec![], vec![web, api, db]));
+    let found = &a.service("web").unwrap().dependency_findings;
+    assert_eq!(found[0].path, ["web", "api", "db", "disk"]);
+}
+
+#[test]
+fn waiting_on_one_dependency_beyond_the_p99_objective_is_flagged() {
+    let mut web = with_p99(service("web"), 250.0);
+    web.dependencies = vec![call("api", Some(100), Some(2))];
+    let a = assess(&handbook(vec![], vec![web, service("api")]));
+    assert_eq!(kinds(&a, "web"), [ContractKind::TimeoutBudget]);
+    assert!(a.service("web").unwrap().dependency_findings[0]
+        .message
+        .contains("300 ms on api (100 ms x 3 tries)"));
+}
+
+#[test]
+fn no_retries_no_timeout_no_finding() {
+    let mut web = with_p99(service("web"), 50.0);
+    web.dependencies = vec![call("api", None, None)];
+    let a = assess(&handbook(vec![], vec![web, service("api")]));
+    assert!(kinds(&a, "web").is_empty());
+}
+
+#[test]
+fn retries_multiply_along_a_chain_and_the_threshold_is_inclusive() {
+    // web -> api -> db -> psp, each retrying twice: 3 x 3 x 3 = 27 calls at psp.
+    let mut web = service("web");
+    web.dependencies = vec![call("api", None, Some(2))];
+    let mut api = service("api");
+    api.dependencies = vec![call("db", None, Some(2))];
+    let mut db = service("db");
+    db.dependencies = vec![Dependency {
+        retries: Some(2),
+        ..dep(Target::External("psp".into()), true, Some(99.9))
+    }];
+    let a = assess(&handbook(vec![], vec![web, api, db]));
+    let found = &a.service("web").unwrap().dependency_findings;
+    assert_eq!(found[0].kind, ContractKind::RetryAmplification);
+    assert_eq!(found[0].path, ["web", "api", "db", "psp"]);
+    assert!(
+        found[0].message.contains("27 calls to psp"),
+        "{}",
+        found[0].message
+    );
+    // api's chain is 3 x 3 = 9: under the default limit of 10.
+    assert!(kinds(&a, "api").is_empty());
+
+    // A chain exactly at the limit is flagged.
+    let mut h = handbook(vec![], vec![]);
+    let mut one = service("one");
+    one.dependencies = vec![Dependency {
+        retries: Some(9),
+        ..dep(Target::External("x".into()), true, Some(99.9))
+    }];
+    h.services = vec![one];
+    let a = assess(&h);
+    assert_eq!(kinds(&a, "one"), [ContractKind::RetryAmplification]);
+}
+
+#[test]
+fn a_cycle_is_walked_once_and_ends_the_chains() {
+    let mut a_ = service("a");
+    a_.dependencies = vec![call("b", Some(100), Some(3))];
+    let mut b = service("b");
+    b.dependencies = vec![call("a", Some(100), Some(3))];
+    let h = handbook(vec![], vec![a_, b]);
+    let a = assess(&h);
+    // Inside a cycle no chain is followed: each service's own factor, 4, is under 10.
+    assert!(kinds(&a, "a").is_empty(), "{:?}", kinds(&a, "a"));
+    assert_eq!(radius(&h, &a, "a"), ["b"]);
+    assert_eq!(radius(&h, &a, "b"), ["a"]);
+}
+
+#[test]
+fn sequential_hard_dependencies_over_the_p99_are_a_latency_budget_finding() {
+    let mut web = with_p99(service("web"), 250.0);
+    web.dependencies = vec![call("api", Some(200), None), call("db", Some(150), None)];
+    let a = assess(&handbook(vec![], vec![web, service("api"), service("db")]));
+    let found = &a.service("web").unwrap().dependency_findings;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, ContractKind::LatencyBudget);
+    assert!(found[0].message.contains("350 ms"), "{}", found[0].message);
+}
+
+#[test]
+fn the_blast_radius_follows_hard_dependencies_without_a_fallback() {
+    let mut web = service("web");
+    web.dependencies = vec![call("api", None, None)];
+    let mut admin = service("admin");
+    admin.dependencies = vec![Dependency {
+        fallback: Some("cached".into()),
+        ..call("api", None, None)
+    }];
+    let mut api = service("api");
+    api.dependencies = vec![call("db", None, None)];
+    let h = handbook(vec![], vec![web, admin, api, service("db")]);
+    let a = assess(&h);
+    assert_eq!(radius(&h, &a, "db"), ["api", "web"]);
+    assert_eq!(radius(&h, &a, "api"), ["web"]);
+    assert!(a.service("web").unwrap().blast_radius.is_empty());
+}
+
+#[test]
+fn a_dependency_whose_ceiling_is_below_its_slo_is_an_optimistic_slo() {
+    let mut web = service("web");
+    web.slo.availability = Some(99.0);
+    web.dependencies = vec![call("api", None, None)];
+    let mut api = service("api");
+    api.slo.availability = Some(99.95);
+    api.dependencies = vec![Dependency {
+        timeout_ms: Some(100),
+        ..dep(Target::External("psp".into()), true, Some(99.5))
+    }];
+    let a = assess(&handbook(vec![], vec![web, api]));
+    let found = &a.service("web").unwrap().dependency_findings;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, ContractKind::OptimisticSlo);
+    assert!(
+        found[0].message.contains("99.5000%"),
+        "{}",
+        found[0].message
+    );
+    // The verdict keeps the rule: web's ceiling (99.95) is above its SLO.
+    assert_eq!(a.service("web").unwrap().verdict, Verdict::Go);
+}
+
+#[test]
+fn five_thousand_services_in_a_ring_and_a_chain_are_judged() {
+    // Would take minutes if any pass were quadratic per path.
+    let n = 5000;
+    let name = |i: usize| format!("s{i:05}");
+    let mut services: Vec<Service> = (0..n)
+        .map(|i| {
+            let mut s = service(&name(i));
+            s.dependencies = vec![call(&name((i + 1) % n), Some(100), Some(1))];
+            s
+        })
+        .collect();
+    let a = assess(&handbook(vec![], services.clone()));
+    assert_eq!(a.service(&name(0)).unwrap().blast_radius.len(), n - 1);
+    services.last_mut().unwrap().dependencies.clear();
+    let a = assess(&handbook(vec![], services));
+    assert_eq!(a.service(&name(n - 1)).unwrap().blast_radius.len(), n - 1);
+    assert_eq!(a.service(&name(0)).unwrap().blast_radius.len(), 0);
+}

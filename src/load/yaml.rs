@@ -200,7 +200,9 @@ fn hint_for(message: &str) -> Option<String> {
     match did_you_mean(wrong, names.iter().copied()) {
         Some(mean) => Some(format!("{mean} valid keys here: {list}")),
         None if !names.is_empty() => Some(format!("valid keys here: {list}")),
-        None => Some("this key is not part of the format (docs/format.md, sections 2-6)".to_string()),
+        None => {
+            Some("this key is not part of the format (docs/format.md, sections 2-6)".to_string())
+        }
     }
 }
 
