@@ -350,7 +350,10 @@ mod tests {
         let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
         assert!(value(&deep).unwrap_err().to_string().contains(TOO_DEEP));
         let twice = value("a: 1\nb: 2\na: 3\n").unwrap_err().to_string();
-        assert!(twice.starts_with("duplicate entry with key \"a\""), "{twice}");
+        assert!(
+            twice.starts_with("duplicate entry with key \"a\""),
+            "{twice}"
+        );
     }
 
     #[test]
