@@ -113,8 +113,8 @@ pub fn pipeline(bank: Option<&str>, service: &str, highlighter: &Highlighter) {
     if let Some(bank) = bank {
         files.push((Kind::Bank, "questions/capacity.md", bank));
     }
-    let sources = sources_with(&files, &mut diags);
-    let handbook = crate::resolve::resolve(&sources, None, highlighter, &mut diags);
+    let mut sources = sources_with(&files, &mut diags);
+    let handbook = crate::resolve::resolve(&mut sources, None, highlighter, &mut diags);
     let assessment = crate::analyze::analyze(&handbook, TODAY);
     diags.extend(assessment.findings.iter().cloned());
     let _ = crate::render::render(&handbook, &assessment, &[], &[], &mut diags);
@@ -126,8 +126,8 @@ pub fn pipeline(bank: Option<&str>, service: &str, highlighter: &Highlighter) {
 /// the fixed file of the same path), and renders the diagnostics.
 fn resolve_with(files: &[(Kind, &str, &str)], highlighter: &Highlighter) {
     let mut diags = Diagnostics::new();
-    let sources = sources_with(files, &mut diags);
-    let _ = crate::resolve::resolve(&sources, None, highlighter, &mut diags);
+    let mut sources = sources_with(files, &mut diags);
+    let _ = crate::resolve::resolve(&mut sources, None, highlighter, &mut diags);
     let _ = diags.render();
     assert_positions(&diags.into_sorted(), files);
 }

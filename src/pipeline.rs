@@ -69,9 +69,9 @@ impl Engine {
     /// load, resolve, analyze: the content read, checked and judged.
     pub fn judge(&self, options: &Options) -> Checked {
         let mut diagnostics = Diagnostics::new();
-        let sources = crate::load::load(&options.root, &mut diagnostics);
+        let mut sources = crate::load::load(&options.root, &mut diagnostics);
         let handbook = crate::resolve::resolve(
-            &sources,
+            &mut sources,
             options.base_url.as_deref(),
             &self.highlighter,
             &mut diagnostics,

@@ -334,7 +334,7 @@ fn service_doc(
     stem: String,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<YamlDoc<ServiceRaw>> {
-    let mut value = match yaml::parse::<serde_yaml::Value>(&source, &source.text, 1) {
+    let mut value = match yaml::parse_tree(&source, &source.text, 1) {
         Ok(value) => value,
         Err(d) => {
             diags.push(d);

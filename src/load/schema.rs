@@ -8,6 +8,8 @@
 //! required one replaced by a neutral placeholder) so the typed
 //! deserialization that follows succeeds and the later checks still run.
 
+use std::cell::OnceCell;
+
 use serde_yaml::{Mapping, Value};
 
 use super::yaml_locate::{value_column, Seg, YamlLines};
@@ -156,7 +158,8 @@ pub const SERVICE: &[Field] = &[
 /// Walks a parsed document, reporting and repairing what does not fit.
 pub struct Checker<'a> {
     source: &'a SourceFile,
-    lines: YamlLines<'a>,
+    /// Built at the first error: most files have none.
+    lines: OnceCell<YamlLines<'a>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -171,7 +174,7 @@ impl<'a> Checker<'a> {
     pub fn new(source: &'a SourceFile) -> Self {
         Checker {
             source,
-            lines: YamlLines::new(&source.text),
+            lines: OnceCell::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -201,7 +204,8 @@ impl<'a> Checker<'a> {
                 Step::Item(i) => Seg::Item(*i),
             })
             .collect();
-        let (line, column) = self.lines.locate(&segs);
+        let lines = self.lines.get_or_init(|| YamlLines::new(&self.source.text));
+        let (line, column) = lines.locate(&segs);
         let mut d = Diagnostic::error(self.source, line, column, message);
         if let Some(help) = help {
             d = d.help(help);
@@ -459,6 +463,82 @@ fn describe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::raw::*;
+    use serde::de::DeserializeOwned;
+
+    /// The keys serde accepts for struct `T`, as its derive lists them.
+    fn serde_keys<T: DeserializeOwned>() -> Vec<String> {
+        struct Grab;
+        impl<'de> serde::Deserializer<'de> for Grab {
+            type Error = serde::de::value::Error;
+            fn deserialize_any<V: serde::de::Visitor<'de>>(
+                self,
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                Err(serde::de::Error::custom(""))
+            }
+            fn deserialize_struct<V: serde::de::Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                Err(serde::de::Error::custom(fields.join(" ")))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+                bytes byte_buf option unit unit_struct newtype_struct seq tuple
+                tuple_struct map enum identifier ignored_any
+            }
+        }
+        let message = T::deserialize(Grab)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        message.split_whitespace().map(str::to_string).collect()
+    }
+
+    /// A mapping holding only the placeholders of the required fields.
+    fn placeholders(fields: &[Field]) -> Value {
+        let mut map = Mapping::new();
+        for field in fields {
+            if let Some(placeholder) = field.placeholder {
+                map.insert(Value::String(field.name.to_string()), placeholder());
+            }
+        }
+        Value::Mapping(map)
+    }
+
+    /// The schema and the raw structs describe the same keys, and the schema's
+    /// placeholders satisfy every key serde requires: a field added to one
+    /// and not the other fails here, not in a user's handbook.
+    fn same_shape<T: DeserializeOwned>(fields: &[Field]) {
+        let mut schema: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        let mut serde = serde_keys::<T>();
+        schema.sort_unstable();
+        serde.sort_unstable();
+        assert_eq!(schema, serde, "{}", std::any::type_name::<T>());
+        let filled = serde_yaml::from_value::<T>(placeholders(fields));
+        assert!(
+            filled.is_ok(),
+            "{}: {:?}",
+            std::any::type_name::<T>(),
+            filled.err()
+        );
+    }
+
+    #[test]
+    fn the_schema_and_the_raw_structs_agree() {
+        same_shape::<ServiceRaw>(SERVICE);
+        same_shape::<SloRaw>(SLO);
+        same_shape::<OncallRaw>(ONCALL);
+        same_shape::<DependencyRaw>(DEPENDENCY);
+        same_shape::<AnswerRaw>(ANSWER);
+        same_shape::<WaiverRaw>(WAIVER);
+        same_shape::<WaiverEventRaw>(HISTORY_EVENT);
+        same_shape::<RiskRaw>(RISK);
+        same_shape::<ReviewRaw>(REVIEW);
+    }
 
     fn check(text: &str) -> (Value, Vec<(usize, usize, String)>) {
         let source = SourceFile::new("s.yaml", text);

@@ -16,40 +16,58 @@ pub fn parse<T: DeserializeOwned>(
     // Measured first, so an alias bomb is refused before anything is built.
     super::yaml_budget::check(doc)
         .and_then(|()| serde_yaml::from_str(doc))
-        .map_err(|err| {
-            let (mut line, mut column) = err.location().map_or((first_line, 1), |l| {
-                source_position(source, yaml, l.index())
-                    .unwrap_or((l.line() + first_line - 1, l.column()))
-            });
-            let message = strip_position(&err.to_string());
-            // serde's path to a too-deep value is one `[0]` per level: noise.
-            let message = match message.find(super::yaml_budget::TOO_DEEP) {
-                Some(start) => message[start..].to_string(),
-                None => message,
-            };
-            let message = plain_words(&message);
-            // serde_yaml's word for a repeated key in a plain mapping; one wording for users.
-            let message = match message.find("duplicate entry with key \"") {
-                Some(start) => {
-                    let key = &message[start + "duplicate entry with key \"".len()..];
-                    let key = key.split_once('"').map_or(key, |(k, _)| k);
-                    format!("{}duplicate key `{key}`", &message[..start])
-                }
-                None => message,
-            };
-            // serde reports a repeated key at the start of its mapping; point at the repeat.
-            if let Some(key) = duplicated_key(&message) {
-                if let Some((l, c)) = second_occurrence(yaml, key, line + 1 - first_line) {
-                    (line, column) = (l + first_line - 1, c);
-                }
-            }
-            let help = hint_for(&message);
-            let mut d = Diagnostic::error(source, line, column, message);
-            if let Some(help) = help {
-                d = d.help(help);
-            }
-            d
-        })
+        .map_err(|err| located(source, yaml, first_line, &err))
+}
+
+/// Parses `yaml` (as [`parse`] places it) into a tree in one pass, measured
+/// against the YAML limits as it is built.
+pub fn parse_tree(
+    source: &SourceFile,
+    yaml: &str,
+    first_line: usize,
+) -> Result<serde_yaml::Value, Diagnostic> {
+    let doc = if yaml.trim().is_empty() { "{}" } else { yaml };
+    super::yaml_budget::value(doc).map_err(|err| located(source, yaml, first_line, &err))
+}
+
+/// A serde_yaml error as a diagnostic at its place, in the handbook's words.
+fn located(
+    source: &SourceFile,
+    yaml: &str,
+    first_line: usize,
+    err: &serde_yaml::Error,
+) -> Diagnostic {
+    let (mut line, mut column) = err.location().map_or((first_line, 1), |l| {
+        source_position(source, yaml, l.index()).unwrap_or((l.line() + first_line - 1, l.column()))
+    });
+    let message = strip_position(&err.to_string());
+    // serde's path to a too-deep value is one `[0]` per level: noise.
+    let message = match message.find(super::yaml_budget::TOO_DEEP) {
+        Some(start) => message[start..].to_string(),
+        None => message,
+    };
+    let message = plain_words(&message);
+    // serde_yaml's word for a repeated key in a plain mapping; one wording for users.
+    let message = match message.find("duplicate entry with key \"") {
+        Some(start) => {
+            let key = &message[start + "duplicate entry with key \"".len()..];
+            let key = key.split_once('"').map_or(key, |(k, _)| k);
+            format!("{}duplicate key `{key}`", &message[..start])
+        }
+        None => message,
+    };
+    // serde reports a repeated key at the start of its mapping; point at the repeat.
+    if let Some(key) = duplicated_key(&message) {
+        if let Some((l, c)) = second_occurrence(yaml, key, line + 1 - first_line) {
+            (line, column) = (l + first_line - 1, c);
+        }
+    }
+    let help = hint_for(&message);
+    let mut d = Diagnostic::error(source, line, column, message);
+    if let Some(help) = help {
+        d = d.help(help);
+    }
+    d
 }
 
 /// The line and column in `source` of byte `index` of `yaml`, when `yaml` is a

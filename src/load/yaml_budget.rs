@@ -8,11 +8,17 @@
 //! expands to and its depth, and stops with an error at the first node past
 //! [`MAX_YAML_EXPANDED_BYTES`] or [`MAX_YAML_DEPTH`]. It borrows every scalar,
 //! so it allocates nothing per alias and its work is bounded by the limit.
+//!
+//! [`value`] is the same walk building the `serde_yaml::Value` as it goes: a
+//! service file is read into a tree in one parse, measured on the way, instead
+//! of once to measure and once more to build.
 
 use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_yaml::value::{Tag, TaggedValue};
+use serde_yaml::{Mapping, Value};
 
 use crate::limits::{mib, MAX_YAML_DEPTH, MAX_YAML_EXPANDED_BYTES};
 
@@ -32,12 +38,27 @@ pub fn check(yaml: &str) -> Result<(), serde_yaml::Error> {
     .deserialize(serde_yaml::Deserializer::from_str(yaml))
 }
 
+/// Parses `yaml` into a tree, with the limits of [`check`] applied as it is
+/// built: nothing past them is ever allocated.
+pub fn value(yaml: &str) -> Result<Value, serde_yaml::Error> {
+    let spent = Cell::new(0usize);
+    Build(Probe {
+        spent: &spent,
+        depth: 0,
+    })
+    .deserialize(serde_yaml::Deserializer::from_str(yaml))
+}
+
 /// One node of the walk; `spent` is shared by the whole document.
 #[derive(Clone, Copy)]
 struct Probe<'a> {
     spent: &'a Cell<usize>,
     depth: usize,
 }
+
+/// The walk of [`Probe`], keeping what it reads as a `Value`.
+#[derive(Clone, Copy)]
+struct Build<'a>(Probe<'a>);
 
 impl Probe<'_> {
     /// Counts a node of `bytes` bytes (plus one for the node itself).
@@ -143,6 +164,125 @@ impl<'de> Visitor<'de> for Probe<'_> {
     }
 }
 
+impl<'de> DeserializeSeed<'de> for Build<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl Build<'_> {
+    fn child<E: serde::de::Error>(self) -> Result<Self, E> {
+        self.0.child().map(Build)
+    }
+}
+
+/// Each method counts as [`Probe`]'s does, then keeps the node.
+impl<'de> Visitor<'de> for Build<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        self.0.spend(0).map(|()| Value::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        self.0.spend(0).map(|()| Value::Number(v.into()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        self.0.spend(0).map(|()| Value::Number(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        self.0.spend(0).map(|()| Value::Number(v.into()))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        self.0.spend(v.len()).map(|()| Value::String(v.to_owned()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        self.0.spend(v.len()).map(|()| Value::String(v))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.0.spend(0).map(|()| Value::Null)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.0.spend(0).map(|()| Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.child()?.deserialize(d)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.child()?.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.spend(0)?;
+        let child = self.child::<A::Error>()?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element_seed(child)? {
+            items.push(item);
+        }
+        Ok(Value::Sequence(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.0.spend(0)?;
+        let child = self.child::<A::Error>()?;
+        let mut mapping = Mapping::new();
+        while let Some(key) = map.next_key_seed(child)? {
+            if mapping.contains_key(&key) {
+                return Err(serde::de::Error::custom(duplicate_entry(&key)));
+            }
+            let value = map.next_value_seed(child)?;
+            mapping.insert(key, value);
+        }
+        Ok(Value::Mapping(mapping))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let child = self.child::<A::Error>()?;
+        let (tag, variant) = data.variant_seed(TagText(child.0))?;
+        let value = variant.newtype_variant_seed(child)?;
+        Ok(Value::Tagged(Box::new(TaggedValue {
+            tag: Tag::new(tag),
+            value,
+        })))
+    }
+}
+
+/// The text of a tag (`!name`), counted like any scalar.
+struct TagText<'a>(Probe<'a>);
+
+impl<'de> DeserializeSeed<'de> for TagText<'_> {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for TagText<'_> {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML tag string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        self.0.spend(v.len()).map(|()| v.to_owned())
+    }
+}
+
+/// serde_yaml's own words for a repeated key, which `yaml::parse` rewords.
+fn duplicate_entry(key: &Value) -> String {
+    match key {
+        Value::Null => "duplicate entry with null key".to_string(),
+        Value::Bool(b) => format!("duplicate entry with key `{b}`"),
+        Value::Number(n) => format!("duplicate entry with key {n}"),
+        Value::String(s) => format!("duplicate entry with key {s:?}"),
+        _ => "duplicate entry in YAML map".to_string(),
+    }
+}
+
 /// The hint for a message of this module, naming the limit.
 pub fn hint(message: &str) -> Option<String> {
     if message.contains(TOO_LARGE) {
@@ -189,6 +329,31 @@ mod tests {
         assert!(err.to_string().contains(TOO_DEEP), "{err}");
         let ok = format!("{}1{}", "[".repeat(20), "]".repeat(20));
         assert!(check(&ok).is_ok());
+    }
+
+    #[test]
+    fn the_tree_built_while_measuring_is_serde_yaml_s_own() {
+        let doc = "a: &x [1, 2.5, true, ~]\nb: *x\nc: {d: !tagged e, \"f\": 'g'}\n";
+        let expected: Value = serde_yaml::from_str(doc).unwrap();
+        assert_eq!(value(doc).unwrap(), expected);
+    }
+
+    #[test]
+    fn the_tree_is_refused_at_the_same_limits() {
+        let big = "x".repeat(1024 * 1024);
+        let mut doc = format!("a: &big {big}\nlist:\n");
+        for _ in 0..40 {
+            doc.push_str("  - *big\n");
+        }
+        let err = value(&doc).unwrap_err();
+        assert!(err.to_string().contains(TOO_LARGE), "{err}");
+        let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+        assert!(value(&deep).unwrap_err().to_string().contains(TOO_DEEP));
+        let twice = value("a: 1\nb: 2\na: 3\n").unwrap_err().to_string();
+        assert!(
+            twice.starts_with("duplicate entry with key \"a\""),
+            "{twice}"
+        );
     }
 
     #[test]

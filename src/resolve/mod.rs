@@ -24,12 +24,18 @@ use crate::source::SourceFile;
 use ids::{bad_id, column_of, is_valid_id};
 
 /// Builds the handbook from `sources`; `base_url` overrides the one of `orr.yaml`.
+///
+/// The service files are taken out of `sources` and each is dropped as soon as
+/// it is checked: they are most of a large handbook, and holding them beside
+/// the services built from them would double the peak memory.
 pub fn resolve(
-    sources: &Sources,
+    sources: &mut Sources,
     base_url: Option<&str>,
     highlighter: &Highlighter,
     diags: &mut Diagnostics,
 ) -> Handbook {
+    let service_docs = std::mem::take(&mut sources.services);
+    let sources = &*sources;
     let config = sources.config.clone();
     let base_url = normalize_base_url(base_url.unwrap_or(&config.base_url));
     check_config(sources, diags);
@@ -77,7 +83,8 @@ pub fn resolve(
         question_index,
         malformed_question_ids,
     };
-    handbook.services = services::resolve_services(sources, &handbook, &renderer, diags);
+    handbook.services =
+        services::resolve_services(sources, service_docs, &handbook, &renderer, diags);
     handbook
 }
 

@@ -3,14 +3,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use super::ids::{bad_id, is_valid_id};
-use super::par_docs;
 use crate::date::{days_between, parse_date};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::links::{self, LINK_HELP};
-use crate::load::raw::{AnswerRaw, DependencyRaw, ServiceRaw, WaiverRaw};
+use crate::load::raw::{AnswerRaw, DependencyRaw, ProseFront, ServiceRaw, WaiverRaw};
 use crate::load::yaml_locate::{value_column, Seg, YamlLines};
-use crate::load::{Sources, YamlDoc};
+use crate::load::{MarkdownDoc, Sources, YamlDoc};
 use crate::markdown::Renderer;
 use crate::model::*;
 use crate::source::SourceFile;
@@ -18,12 +19,13 @@ use crate::source::SourceFile;
 /// Checks every service file and returns the services, sorted by name.
 pub(crate) fn resolve_services(
     sources: &Sources,
+    docs: Vec<YamlDoc<ServiceRaw>>,
     handbook: &Handbook,
     renderer: &Renderer,
     diags: &mut Diagnostics,
 ) -> Vec<Service> {
     let names: BTreeSet<&str> = sources.service_names.iter().map(String::as_str).collect();
-    let prose: BTreeMap<&str, &crate::load::MarkdownDoc<crate::load::raw::ProseFront>> = sources
+    let prose: BTreeMap<&str, &MarkdownDoc<ProseFront>> = sources
         .service_prose
         .iter()
         .map(|p| (p.stem.as_str(), p))
@@ -44,28 +46,50 @@ pub(crate) fn resolve_services(
             diags.push(d);
         }
     }
-    let mut services = par_docs(&sources.services, diags, |doc, local| {
-        let prose_html = prose.get(doc.stem.as_str()).map(|p| {
-            let mut html = String::new();
-            for s in &p.sections {
-                html.push_str(&renderer.render(&p.source, &s.events, local));
-            }
-            html
-        });
-        let mut checker = ServiceChecker {
-            doc,
-            handbook,
-            names: &names,
-            local,
-            lines: YamlLines::new(&doc.source.text),
-            seen_dependencies: BTreeSet::new(),
-        };
-        let mut service = checker.check();
-        service.prose_html = prose_html;
-        Some(service)
-    });
+    let checked: Vec<(Service, Vec<Diagnostic>)> = docs
+        .into_par_iter()
+        .map(|doc| {
+            let mut local = Vec::new();
+            let service = check_service(&doc, handbook, &names, &prose, renderer, &mut local);
+            (service, local)
+        })
+        .collect();
+    let mut services = Vec::with_capacity(checked.len());
+    for (service, local) in checked {
+        diags.extend(local);
+        services.push(service);
+    }
     services.sort_by(|a, b| a.name.cmp(&b.name));
     services
+}
+
+/// One service file checked and turned into a service; `doc` is dropped by the caller right after.
+fn check_service(
+    doc: &YamlDoc<ServiceRaw>,
+    handbook: &Handbook,
+    names: &BTreeSet<&str>,
+    prose: &BTreeMap<&str, &MarkdownDoc<ProseFront>>,
+    renderer: &Renderer,
+    local: &mut Vec<Diagnostic>,
+) -> Service {
+    let prose_html = prose.get(doc.stem.as_str()).map(|p| {
+        let mut html = String::new();
+        for s in &p.sections {
+            html.push_str(&renderer.render(&p.source, &s.events, local));
+        }
+        html
+    });
+    let mut checker = ServiceChecker {
+        doc,
+        handbook,
+        names,
+        local,
+        lines: YamlLines::new(&doc.source.text),
+        seen_dependencies: BTreeSet::new(),
+    };
+    let mut service = checker.check();
+    service.prose_html = prose_html;
+    service
 }
 
 struct ServiceChecker<'a, 'b> {
