@@ -89,3 +89,50 @@ fn first_by_id<'a, T>(items: impl Iterator<Item = (&'a str, &'a T)>) -> BTreeMap
     }
     map
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::pages::test_support::{category, concept, handbook, question};
+
+    #[test]
+    fn a_question_naming_a_concept_twice_counts_once() {
+        let mut q = question("q1", "cap");
+        q.concepts = vec!["slo".into(), "slo".into()];
+        let mut other = question("q2", "cap");
+        other.concepts = vec!["slo".into()];
+        let h = handbook(vec![], vec![q, other], vec![concept("slo", &[])], vec![]);
+        let lookup = Lookup::new(&h);
+        assert_eq!(lookup.questions_naming("slo"), &[0, 1]);
+        assert!(lookup.questions_naming("nope").is_empty());
+    }
+
+    #[test]
+    fn inbound_links_come_in_concept_order_and_the_first_of_an_id_wins() {
+        let mut twin = concept("a", &[("c", "twin")]);
+        twin.title = "Twin".into();
+        let h = handbook(
+            vec![category("cap"), category("cap")],
+            vec![question("q1", "cap"), question("q2", "other")],
+            vec![
+                concept("a", &[("c", "feeds")]),
+                concept("b", &[("c", "needs"), ("a", "uses")]),
+                twin,
+            ],
+            vec![],
+        );
+        let lookup = Lookup::new(&h);
+        let labels: Vec<&str> = lookup
+            .links_to("c")
+            .iter()
+            .map(|(_, l)| l.label.as_str())
+            .collect();
+        assert_eq!(labels, ["feeds", "needs", "twin"]);
+        assert_eq!(
+            lookup.concept("a").map(|c| c.title.as_str()),
+            Some("Concept a")
+        );
+        assert_eq!(lookup.questions_in("cap"), &[0]);
+        assert_eq!(lookup.category_title("nope"), "");
+    }
+}

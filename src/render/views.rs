@@ -22,6 +22,48 @@ pub struct SiteContext<'a> {
     service_count: usize,
     question_count: usize,
     policy: &'a Policy,
+    links: SiteLinks,
+}
+
+/// The links every template may use, from `urls`: templates name a page
+/// (`site.links.waivers`) instead of spelling its path.
+#[derive(Serialize)]
+struct SiteLinks {
+    dashboard: String,
+    checklist: String,
+    services: String,
+    waivers: String,
+    concepts: String,
+    postmortems: String,
+    changelog: String,
+    style_css: String,
+    syntax_css: String,
+    diagrams_css: String,
+    services_json: String,
+    questions_json: String,
+    waivers_json: String,
+    waivers_csv: String,
+}
+
+impl SiteLinks {
+    fn new(h: &Handbook) -> Self {
+        SiteLinks {
+            dashboard: h.url(urls::DASHBOARD),
+            checklist: h.url(urls::CHECKLIST),
+            services: h.url(urls::SERVICES),
+            waivers: h.url(urls::WAIVERS),
+            concepts: h.url(urls::CONCEPTS),
+            postmortems: h.url(urls::POSTMORTEMS),
+            changelog: h.url(urls::CHANGELOG),
+            style_css: h.url(&urls::asset("style.css")),
+            syntax_css: h.url(&urls::asset("syntax.css")),
+            diagrams_css: h.url(&urls::asset("diagrams.css")),
+            services_json: h.url(urls::API_SERVICES),
+            questions_json: h.url(urls::API_QUESTIONS),
+            waivers_json: h.url(urls::WAIVERS_JSON),
+            waivers_csv: h.url(urls::WAIVERS_CSV),
+        }
+    }
 }
 
 /// One entry of the navigation bar.
@@ -61,6 +103,7 @@ pub fn site<'a>(h: &'a Handbook, a: &Assessment) -> SiteContext<'a> {
         service_count: h.services.len(),
         question_count: h.questions.len(),
         policy: &h.config.policy,
+        links: SiteLinks::new(h),
     }
 }
 

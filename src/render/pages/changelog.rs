@@ -60,3 +60,46 @@ pub(super) fn page<'a>(h: &'a Handbook, f: &'a Fragments<'_>) -> ChangelogPage<'
         original,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::analyze;
+    use crate::render::pages::test_support::{date, handbook, question};
+
+    #[test]
+    fn dates_run_newest_first_and_a_retired_question_is_listed_twice() {
+        let mut old = question("old", "cap");
+        old.since = Some(date("2025-01-05"));
+        old.retired = Some(date("2026-03-01"));
+        let mut new = question("new", "cap");
+        new.since = Some(date("2026-03-01"));
+        let h = handbook(
+            vec![],
+            vec![question("first", "cap"), old, new],
+            vec![],
+            vec![],
+        );
+        let a = analyze(&h, date("2026-11-23"));
+        let f = Fragments::new(&h, &a);
+        let page = page(&h, &f);
+        let entries: Vec<(String, Vec<&str>)> = page
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.date.to_string(),
+                    e.questions.iter().map(|c| c.change).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("2026-03-01".to_string(), vec!["retired", "added"]),
+                ("2025-01-05".to_string(), vec!["added"]),
+            ]
+        );
+        assert_eq!(page.original.len(), 1);
+    }
+}

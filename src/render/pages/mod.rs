@@ -12,6 +12,9 @@ pub(crate) mod risks;
 mod services;
 pub(crate) mod waivers;
 
+#[cfg(test)]
+pub(crate) mod test_support;
+
 use serde::Serialize;
 use tera::Context;
 

@@ -205,3 +205,74 @@ pub(super) fn page<'a>(
         matrix_svg: figures::risk_matrix(h, a, "Risk matrix of every service", ranked, ""),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::analyze;
+    use crate::render::pages::test_support::{date, handbook, risk, service};
+
+    fn cell(m: &RiskMatrix, severity: u8, likelihood: u8) -> &MatrixCell {
+        let row = m.rows.iter().find(|r| r.severity == severity).expect("row");
+        &row.cells[usize::from(likelihood - 1)]
+    }
+
+    #[test]
+    fn each_risk_is_counted_once_in_its_cell_and_levels_out_of_range_in_none() {
+        let h = handbook(vec![], vec![], vec![], vec![]);
+        let a = analyze(&h, date("2026-11-23"));
+        let s = service("pay", vec![]);
+        let risks = [
+            risk("a", 5, 4, RiskStatus::Open),
+            risk("b", 5, 4, RiskStatus::Mitigated),
+            risk("c", 1, 1, RiskStatus::Open),
+            risk("zero", 0, 3, RiskStatus::Open),
+            risk("huge", 9, 9, RiskStatus::Open),
+        ];
+        let pairs: Vec<(&Service, &Risk)> = risks.iter().map(|r| (&s, r)).collect();
+        let m = risk_matrix(&a, &pairs, "pay-");
+        let (hot, low) = (cell(&m, 5, 4), cell(&m, 1, 1));
+        assert_eq!((hot.count, hot.open, hot.score), (2, 1, 20));
+        assert_eq!(hot.anchor, "pay-s5-l4");
+        assert_eq!((low.count, low.open), (1, 1));
+        let counted: usize = m.rows.iter().flat_map(|r| &r.cells).map(|c| c.count).sum();
+        assert_eq!(counted, 3);
+        assert_eq!(m.rows.first().map(|r| r.severity), Some(5));
+    }
+
+    #[test]
+    fn cells_list_the_highest_score_first_then_the_higher_severity() {
+        let h = handbook(
+            vec![],
+            vec![],
+            vec![],
+            vec![service(
+                "pay",
+                vec![
+                    risk("low", 1, 2, RiskStatus::Open),
+                    risk("sev2", 2, 4, RiskStatus::Open),
+                    risk("sev4", 4, 2, RiskStatus::Open),
+                    risk("sev4b", 4, 2, RiskStatus::Accepted),
+                ],
+            )],
+        );
+        let a = analyze(&h, date("2026-11-23"));
+        let ranked = ranked(&h);
+        let rows = rows(&h, &a, &ranked);
+        let cells = cell_lists(&rows);
+        let order: Vec<(&str, Vec<&str>)> = cells
+            .iter()
+            .map(|c| (c.anchor.as_str(), c.rows.iter().map(|r| r.id).collect()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("s4-l2", vec!["sev4", "sev4b"]),
+                ("s2-l4", vec!["sev2"]),
+                ("s1-l2", vec!["low"]),
+            ]
+        );
+        assert_eq!(rows[0].service_url, "/hb/services/pay/");
+        assert_eq!(rows[0].anchor, "risk-pay-sev2");
+    }
+}
