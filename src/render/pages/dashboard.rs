@@ -154,3 +154,66 @@ fn newest(h: &Handbook) -> Vec<usize> {
     dated.sort_by(|(_, x), (_, y)| y.since.cmp(&x.since).then_with(|| x.id.cmp(&y.id)));
     dated.into_iter().take(NEWEST).map(|(i, _)| i).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::analyze;
+    use crate::model::{Answer, Status};
+    use crate::render::pages::test_support::{category, date, handbook, question, service};
+    use crate::source::Place;
+
+    fn yes(q: &str) -> Answer {
+        Answer {
+            question: q.into(),
+            status: Status::Yes,
+            evidence: Some("https://e".into()),
+            note: None,
+            plan: None,
+            due: None,
+            waiver: None,
+            place: Place::default(),
+        }
+    }
+
+    #[test]
+    fn each_service_is_in_the_column_of_its_verdict_and_counted_once() {
+        let mut ready = service("ready", vec![]);
+        ready.answers.insert("q1".into(), yes("q1"));
+        let h = handbook(
+            vec![category("cap")],
+            vec![question("q1", "cap")],
+            vec![],
+            vec![ready, service("bare", vec![]), service("also-bare", vec![])],
+        );
+        let a = analyze(&h, date("2026-11-23"));
+        let f = Fragments::new(&h, &a);
+        let page = page(&h, &a, &f);
+        let columns: Vec<(&str, usize)> = page
+            .by_verdict
+            .iter()
+            .map(|c| (c.verdict, c.services.len()))
+            .collect();
+        let totals = &page.totals;
+        assert_eq!(
+            columns,
+            [
+                ("no-go", totals.no_go),
+                ("conditional", totals.conditional),
+                ("go", totals.go)
+            ]
+        );
+        assert_eq!(totals.no_go + totals.conditional + totals.go, 3);
+        for (column, v) in page.by_verdict.iter().zip(VERDICT_ORDER) {
+            for row in &column.services {
+                // The rows are the fragments' own, shared, not copies.
+                let i = f.services.iter().position(|r| std::ptr::eq(r, *row));
+                assert_eq!(i.map(|i| a.services[i].verdict), Some(v));
+            }
+        }
+        assert!(
+            totals.no_go >= 2,
+            "the two services without answers are not ready"
+        );
+    }
+}
