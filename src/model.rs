@@ -55,7 +55,7 @@ impl Handbook {
 
     /// A page of the site, as a link: `base_url` + `path`.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        crate::urls::link(&self.base_url, path)
     }
 }
 

@@ -14,6 +14,8 @@ pub const DEPENDENCIES: &str = "dependencies/";
 pub const CONCEPTS: &str = "concepts/";
 pub const POSTMORTEMS: &str = "postmortems/";
 pub const CHANGELOG: &str = "changelog/";
+/// The page a server shows for a path with no page.
+pub const NOT_FOUND: &str = "404.html";
 pub const WAIVERS_CSV: &str = "waivers.csv";
 pub const WAIVERS_JSON: &str = "waivers.json";
 pub const API_SERVICES: &str = "api/services.json";
@@ -51,6 +53,26 @@ pub fn asset(name: &str) -> String {
     format!("assets/{name}")
 }
 
+/// The anchor of a question's row on a service's page: `q-<id>`.
+pub fn question_anchor(id: &str) -> String {
+    format!("q-{id}")
+}
+
+/// The anchor of a category's group on a service's page: `cat-<id>`.
+pub fn category_anchor(id: &str) -> String {
+    format!("cat-{id}")
+}
+
+/// The anchor of a risk on its service's page: `risk-<service>-<id>`.
+pub fn risk_anchor(service: &str, id: &str) -> String {
+    format!("risk-{service}-{id}")
+}
+
+/// A site path with an anchor: `services/x/` and `q-a` give `services/x/#q-a`.
+pub fn with_anchor(path: &str, anchor: &str) -> String {
+    format!("{path}#{anchor}")
+}
+
 /// The file a page at `path` is written to: `services/x/` is `services/x/index.html`.
 pub fn file_of(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
@@ -58,6 +80,12 @@ pub fn file_of(path: &str) -> String {
     } else {
         path.to_string()
     }
+}
+
+/// The link to site path `path` on a site whose `base_url` is `base`
+/// (ending in `/`); a leading `/` of `path` is dropped.
+pub fn link(base: &str, path: &str) -> String {
+    format!("{}{}", base, path.trim_start_matches('/'))
 }
 
 /// Links: a site path with the `base_url` in front.
@@ -80,7 +108,7 @@ impl Urls {
 
     /// The link to `path`, a site path as the functions of this module give.
     pub fn link(&self, path: &str) -> String {
-        format!("{}{}", self.base, path.trim_start_matches('/'))
+        link(&self.base, path)
     }
 }
 

@@ -4,7 +4,6 @@
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::analyze::{
     round, AnswerState, Assessment, Blocker, Counts, DependencyView, ServiceAssessment, WaiverRow,
@@ -12,6 +11,7 @@ use crate::analyze::{
 };
 use crate::model::{
     Decision, Handbook, Level, Review, RiskStatus, Service, Status, Waiver, WaiverEvent,
+    WaiverEventKind,
 };
 use crate::urls;
 
@@ -295,7 +295,7 @@ fn waivers_csv(rows: &[WaiverRow]) -> Vec<u8> {
             .history
             .iter()
             .map(|e| {
-                let mut s = format!("{} {}", e.date, json!(e.event).as_str().unwrap_or(""));
+                let mut s = format!("{} {}", e.date, event_name(e.event));
                 if let Some(by) = &e.by {
                     s.push_str(&format!(" by {by}"));
                 }
@@ -323,10 +323,42 @@ fn waivers_csv(rows: &[WaiverRow]) -> Vec<u8> {
 }
 
 /// Auditors open this in a spreadsheet: a cell starting with `=`, `+`, `-` or `@` would run as a formula.
+/// A waiver event's kind as `waivers.json` spells it.
+fn event_name(kind: WaiverEventKind) -> &'static str {
+    match kind {
+        WaiverEventKind::Granted => "granted",
+        WaiverEventKind::Renewed => "renewed",
+        WaiverEventKind::Amended => "amended",
+        WaiverEventKind::Revoked => "revoked",
+        WaiverEventKind::Expired => "expired",
+    }
+}
+
 fn csv_safe(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_names_are_the_json_names() {
+        for kind in [
+            WaiverEventKind::Granted,
+            WaiverEventKind::Renewed,
+            WaiverEventKind::Amended,
+            WaiverEventKind::Revoked,
+            WaiverEventKind::Expired,
+        ] {
+            assert_eq!(
+                serde_json::to_value(kind).ok(),
+                Some(serde_json::Value::from(event_name(kind)))
+            );
+        }
     }
 }

@@ -8,7 +8,9 @@ use crate::svg::{
     HeatRow, NodeKind, RiskPoint,
 };
 
+use super::lookup::Lookup;
 use super::views::service_url;
+use crate::urls;
 
 fn risk_point(h: &Handbook, a: &Assessment, s: &Service, r: &Risk) -> RiskPoint {
     RiskPoint {
@@ -23,7 +25,10 @@ fn risk_point(h: &Handbook, a: &Assessment, s: &Service, r: &Risk) -> RiskPoint 
             RiskStatus::Mitigated => svg::RiskStatus::Mitigated,
             RiskStatus::Accepted => svg::RiskStatus::Accepted,
         },
-        href: format!("{}#risk-{}-{}", service_url(h, &s.name), s.name, r.id),
+        href: h.url(&urls::with_anchor(
+            &urls::service(&s.name),
+            &urls::risk_anchor(&s.name, &r.id),
+        )),
     }
 }
 
@@ -42,17 +47,17 @@ pub fn risk_matrix(
 }
 
 /// Bars of readiness by category for one service.
-pub fn readiness_bars(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> String {
+pub fn readiness_bars(lookup: &Lookup, s: &Service, sa: &ServiceAssessment) -> String {
     let bars: Vec<Bar> = sa
         .categories
         .iter()
         .filter(|c| c.counts.total() > 0)
         .map(|c| Bar {
-            label: h
+            label: lookup
                 .category(&c.category)
                 .map_or_else(|| c.category.clone(), |k| k.title.clone()),
             value: c.readiness.unwrap_or(0.0),
-            href: Some(format!("#cat-{}", c.category)),
+            href: Some(format!("#{}", urls::category_anchor(&c.category))),
             detail: format!(
                 "{} of {} ({} waived, {} partial)",
                 c.counts.yes + c.counts.waived,
@@ -201,7 +206,7 @@ pub fn organisation_graph(h: &Handbook, a: &Assessment) -> String {
 }
 
 /// The concept map: every concept, grouped, with labelled links.
-pub fn concept_map(h: &Handbook) -> String {
+pub fn concept_map(h: &Handbook, lookup: &Lookup) -> String {
     let nodes: Vec<ConceptNode> = h
         .concepts
         .iter()
@@ -209,12 +214,8 @@ pub fn concept_map(h: &Handbook) -> String {
             id: c.id.clone(),
             label: c.title.clone(),
             group: c.group.clone(),
-            href: h.url(&format!("concepts/{}/", c.id)),
-            question_count: h
-                .questions
-                .iter()
-                .filter(|q| q.concepts.contains(&c.id))
-                .count(),
+            href: h.url(&urls::concept(&c.id)),
+            question_count: lookup.questions_naming(&c.id).len(),
         })
         .collect();
     let edges: Vec<ConceptEdge> = h
@@ -238,7 +239,7 @@ pub fn readiness_heatmap(h: &Handbook, a: &Assessment) -> String {
         .iter()
         .map(|c| HeatColumn {
             label: c.title.clone(),
-            href: h.url(&format!("questions/{}/", c.id)),
+            href: h.url(&urls::category(&c.id)),
         })
         .collect();
     let rows: Vec<HeatRow> = h

@@ -1,16 +1,18 @@
 //! Parts that many pages show, made once per build: each question's row and
 //! each service's row as Tera values (their maps are reference-counted, so a
 //! page that lists a row shares it instead of copying it), and the indexes
-//! the per-service and per-question pages look things up in.
+//! the pages look things up in.
 
 use rayon::prelude::*;
 
 use crate::analyze::{AnswerState, Assessment, WaiverRow};
 use crate::model::Handbook;
 
+use super::lookup::Lookup;
 use super::views::{question_row, service_row};
 
-pub(crate) struct Fragments {
+pub(crate) struct Fragments<'a> {
+    pub lookup: Lookup<'a>,
     /// `questions[i]` is the row of `handbook.questions[i]`.
     pub questions: Vec<tera::Value>,
     /// `services[i]` is the row of `handbook.services[i]`.
@@ -20,13 +22,14 @@ pub(crate) struct Fragments {
     pub answers_by_question: Vec<Vec<(usize, AnswerState)>>,
 }
 
-impl Fragments {
+impl<'a> Fragments<'a> {
     /// O(questions + services x applicable questions x log questions).
-    pub fn new(h: &Handbook, a: &Assessment) -> Self {
+    pub fn new(h: &'a Handbook, a: &Assessment) -> Self {
+        let lookup = Lookup::new(h);
         let questions = h
             .questions
             .par_iter()
-            .map(|q| tera::Value::from_serializable(&question_row(h, q)))
+            .map(|q| tera::Value::from_serializable(&question_row(h, &lookup, q)))
             .collect();
         let services = h
             .services
@@ -43,6 +46,7 @@ impl Fragments {
             }
         }
         Fragments {
+            lookup,
             questions,
             services,
             answers_by_question,

@@ -6,6 +6,7 @@
 pub mod api;
 mod figures;
 mod fragments;
+mod lookup;
 mod pages;
 mod question_page;
 mod service_page;

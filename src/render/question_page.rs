@@ -7,7 +7,8 @@ use crate::analyze::AnswerState;
 use crate::model::{Answer, Handbook};
 
 use super::fragments::Fragments;
-use super::views::{service_url, state_label};
+use super::views::state_label;
+use crate::urls;
 
 #[derive(Serialize)]
 pub(crate) struct QuestionPage<'a> {
@@ -38,7 +39,7 @@ struct ServiceAnswer<'a> {
 /// answer to it as history. O(services x log answers).
 pub(crate) fn question_page<'a>(
     h: &'a Handbook,
-    fragments: &'a Fragments,
+    fragments: &'a Fragments<'a>,
     index: usize,
 ) -> QuestionPage<'a> {
     let q = &h.questions[index];
@@ -57,7 +58,10 @@ pub(crate) fn question_page<'a>(
         answers.push(ServiceAnswer {
             service: &s.name,
             service_title: &s.title,
-            url: format!("{}#q-{}", service_url(h, &s.name), q.id),
+            url: h.url(&urls::with_anchor(
+                &urls::service(&s.name),
+                &urls::question_anchor(&q.id),
+            )),
             applies: state.is_some(),
             state: label,
             answer,

@@ -4,16 +4,17 @@
 
 use serde::Serialize;
 
-use crate::analyze::{
-    Assessment, BlockerKind, CategoryReadiness, Counts, DependencyView, ServiceAssessment,
-};
+use crate::analyze::{Assessment, BlockerKind, CategoryReadiness, Counts, ServiceAssessment};
 use crate::model::{Answer, Handbook, Oncall, Review, Risk, Service, Slo};
 use crate::urls;
 
 use super::figures;
 use super::fragments::{waivers_of, Fragments};
-use super::pages::waiver_row;
-use super::views::{pct, question_url, risk_matrix, risk_row, service_url, state_label};
+use super::pages::risks::{risk_matrix, risk_row, RiskLine, RiskMatrix};
+use super::pages::waivers::{waiver_row, WaiverLine};
+use super::views::{
+    dependency_line, pct, question_url, service_url, state_label, DependencyLine, NameLink,
+};
 
 #[derive(Serialize)]
 pub(crate) struct ServicePage<'a> {
@@ -25,9 +26,9 @@ pub(crate) struct ServicePage<'a> {
     categories: Vec<CategoryLine<'a>>,
     answers: Vec<AnswerGroup<'a>>,
     history: Vec<HistoryRow<'a>>,
-    waivers: Vec<serde_json::Value>,
-    risks: Vec<serde_json::Value>,
-    matrix: serde_json::Value,
+    waivers: Vec<WaiverLine<'a>>,
+    risks: Vec<RiskLine<'a>>,
+    matrix: RiskMatrix,
     matrix_svg: String,
     bars_svg: String,
     dependencies_svg: String,
@@ -97,19 +98,6 @@ struct HistoryRow<'a> {
 }
 
 #[derive(Serialize)]
-struct DependencyLine<'a> {
-    #[serde(flatten)]
-    view: &'a DependencyView,
-    url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct NameLink<'a> {
-    name: &'a str,
-    url: String,
-}
-
-#[derive(Serialize)]
 struct PostmortemLink<'a> {
     title: &'a str,
     date: jiff::civil::Date,
@@ -120,9 +108,10 @@ struct PostmortemLink<'a> {
 pub(crate) fn service_page<'a>(
     h: &'a Handbook,
     a: &'a Assessment,
-    fragments: &'a Fragments,
+    fragments: &'a Fragments<'a>,
     index: usize,
 ) -> ServicePage<'a> {
+    let lookup = &fragments.lookup;
     let (s, sa) = (&h.services[index], &a.services[index]);
     let risks: Vec<(&Service, &Risk)> = s.risks.iter().map(|r| (s, r)).collect();
     let mut reviews: Vec<&Review> = s.reviews.iter().collect();
@@ -149,8 +138,8 @@ pub(crate) fn service_page<'a>(
             .filter(|c| c.counts.total() > 0)
             .map(|c| CategoryLine {
                 id: &c.category,
-                title: h.category(&c.category).map_or("", |k| k.title.as_str()),
-                url: format!("#cat-{}", c.category),
+                title: lookup.category_title(&c.category),
+                url: format!("#{}", urls::category_anchor(&c.category)),
                 pct: c.readiness.map(pct),
                 counts: c.counts,
                 applicable: c.counts.total(),
@@ -180,15 +169,12 @@ pub(crate) fn service_page<'a>(
             &risks,
             &format!("{}-", s.name),
         ),
-        bars_svg: figures::readiness_bars(h, s, sa),
+        bars_svg: figures::readiness_bars(lookup, s, sa),
         dependencies_svg: figures::service_dependencies(h, a, s, sa),
         dependencies: sa
             .dependencies
             .iter()
-            .map(|d| DependencyLine {
-                view: d,
-                url: d.internal.then(|| service_url(h, &d.name)),
-            })
+            .map(|d| dependency_line(h, d))
             .collect(),
         dependants: a
             .dependants
@@ -207,7 +193,7 @@ pub(crate) fn service_page<'a>(
         postmortems: sa
             .postmortems
             .iter()
-            .filter_map(|id| h.postmortems.iter().find(|p| &p.id == id))
+            .filter_map(|id| lookup.postmortem(id))
             .map(|p| PostmortemLink {
                 title: &p.title,
                 date: p.date,
@@ -231,8 +217,8 @@ fn blockers(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> Vec<BlockerLin
             kind: b.kind,
             message: b.message.clone(),
             url: match (b.kind, &b.question, &b.risk) {
-                (_, Some(q), _) => format!("#q-{q}"),
-                (BlockerKind::Risk, _, Some(r)) => format!("#risk-{}-{}", s.name, r),
+                (_, Some(q), _) => format!("#{}", urls::question_anchor(q)),
+                (BlockerKind::Risk, _, Some(r)) => format!("#{}", urls::risk_anchor(&s.name, r)),
                 _ => "#dependencies".to_string(),
             },
             question_url: b
@@ -247,7 +233,7 @@ fn blockers(h: &Handbook, s: &Service, sa: &ServiceAssessment) -> Vec<BlockerLin
 /// The applicable answers grouped by category, in checklist order.
 fn answer_groups<'a>(
     h: &'a Handbook,
-    fragments: &'a Fragments,
+    fragments: &'a Fragments<'a>,
     s: &'a Service,
     sa: &'a ServiceAssessment,
 ) -> Vec<AnswerGroup<'a>> {
@@ -261,7 +247,7 @@ fn answer_groups<'a>(
                 sa.categories.iter().find(|r| r.category == view.category);
             groups.push(AnswerGroup {
                 id: &view.category,
-                title: h.category(&view.category).map_or("", |k| k.title.as_str()),
+                title: fragments.lookup.category_title(&view.category),
                 url: h.url(&urls::category(&view.category)),
                 pct: readiness.and_then(|r| r.readiness).map(pct),
                 counts: readiness.map(|r| r.counts).unwrap_or_default(),

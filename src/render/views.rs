@@ -1,38 +1,110 @@
-//! The data each template sees: model and assessment flattened into JSON
-//! values with URLs and display figures worked out, so templates stay simple.
+//! The rows many pages share (a service, a question, a link), the global
+//! `site` context, and small display helpers: model and assessment turned
+//! into typed data with URLs and display figures worked out, so templates
+//! stay simple.
 
-use serde::Serialize;
-use serde_json::{json, Value};
-
+use crate::analyze::{round, AnswerState, Assessment, Counts, DependencyView, ServiceAssessment};
+use crate::config::Policy;
+use crate::model::{Handbook, Question, Service};
 use crate::urls;
+use serde::Serialize;
 
-use crate::analyze::{round, AnswerState, Assessment, Counts, ServiceAssessment};
-use crate::model::{Handbook, Question, Risk, RiskStatus, Service};
+use super::lookup::Lookup;
 
 /// What every page sees as `site`.
-pub fn site(h: &Handbook, a: &Assessment) -> Value {
+#[derive(Serialize)]
+pub struct SiteContext<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    bank_version: Option<&'a str>,
+    today: String,
+    nav: Vec<NavItem>,
+    service_count: usize,
+    question_count: usize,
+    policy: &'a Policy,
+    links: SiteLinks,
+}
+
+/// The links every template may use, from `urls`: templates name a page
+/// (`site.links.waivers`) instead of spelling its path.
+#[derive(Serialize)]
+struct SiteLinks {
+    dashboard: String,
+    checklist: String,
+    services: String,
+    waivers: String,
+    concepts: String,
+    postmortems: String,
+    changelog: String,
+    style_css: String,
+    syntax_css: String,
+    diagrams_css: String,
+    services_json: String,
+    questions_json: String,
+    waivers_json: String,
+    waivers_csv: String,
+}
+
+impl SiteLinks {
+    fn new(h: &Handbook) -> Self {
+        SiteLinks {
+            dashboard: h.url(urls::DASHBOARD),
+            checklist: h.url(urls::CHECKLIST),
+            services: h.url(urls::SERVICES),
+            waivers: h.url(urls::WAIVERS),
+            concepts: h.url(urls::CONCEPTS),
+            postmortems: h.url(urls::POSTMORTEMS),
+            changelog: h.url(urls::CHANGELOG),
+            style_css: h.url(&urls::asset("style.css")),
+            syntax_css: h.url(&urls::asset("syntax.css")),
+            diagrams_css: h.url(&urls::asset("diagrams.css")),
+            services_json: h.url(urls::API_SERVICES),
+            questions_json: h.url(urls::API_QUESTIONS),
+            waivers_json: h.url(urls::WAIVERS_JSON),
+            waivers_csv: h.url(urls::WAIVERS_CSV),
+        }
+    }
+}
+
+/// One entry of the navigation bar.
+#[derive(Serialize)]
+struct NavItem {
+    label: &'static str,
+    url: String,
+    path: &'static str,
+}
+
+pub fn site<'a>(h: &'a Handbook, a: &Assessment) -> SiteContext<'a> {
     let nav = [
-        ("Dashboard", ""),
-        ("Handbook", "handbook/"),
-        ("Checklist", "questions/"),
-        ("Services", "services/"),
-        ("Waivers", "waivers/"),
-        ("Risks", "risks/"),
-        ("Dependencies", "dependencies/"),
-        ("Concepts", "concepts/"),
-        ("Postmortems", "postmortems/"),
-        ("Changelog", "changelog/"),
+        ("Dashboard", urls::DASHBOARD),
+        ("Handbook", urls::HANDBOOK),
+        ("Checklist", urls::CHECKLIST),
+        ("Services", urls::SERVICES),
+        ("Waivers", urls::WAIVERS),
+        ("Risks", urls::RISKS),
+        ("Dependencies", urls::DEPENDENCIES),
+        ("Concepts", urls::CONCEPTS),
+        ("Postmortems", urls::POSTMORTEMS),
+        ("Changelog", urls::CHANGELOG),
     ];
-    json!({
-        "title": h.config.title,
-        "base_url": h.base_url,
-        "bank_version": h.config.bank_version,
-        "today": a.today.to_string(),
-        "nav": nav.iter().map(|(label, path)| json!({"label": label, "url": h.url(path), "path": path})).collect::<Vec<_>>(),
-        "service_count": h.services.len(),
-        "question_count": h.questions.len(),
-        "policy": h.config.policy,
-    })
+    SiteContext {
+        title: &h.config.title,
+        base_url: &h.base_url,
+        bank_version: h.config.bank_version.as_deref(),
+        today: a.today.to_string(),
+        nav: nav
+            .iter()
+            .map(|&(label, path)| NavItem {
+                label,
+                url: h.url(path),
+                path,
+            })
+            .collect(),
+        service_count: h.services.len(),
+        question_count: h.questions.len(),
+        policy: &h.config.policy,
+        links: SiteLinks::new(h),
+    }
 }
 
 pub fn pct(value: f64) -> i64 {
@@ -138,18 +210,15 @@ pub struct QuestionRow<'a> {
     pub origin: Option<OriginLink<'a>>,
 }
 
-pub fn question_row<'a>(h: &'a Handbook, q: &'a Question) -> QuestionRow<'a> {
-    let origin = q
-        .origin
-        .as_ref()
-        .and_then(|id| h.postmortems.iter().find(|p| &p.id == id));
+pub fn question_row<'a>(h: &'a Handbook, lookup: &Lookup<'a>, q: &'a Question) -> QuestionRow<'a> {
+    let origin = q.origin.as_ref().and_then(|id| lookup.postmortem(id));
     QuestionRow {
         id: &q.id,
         title: &q.title,
         url: question_url(h, q),
         level: q.level,
         category: &q.category,
-        category_title: h.category(&q.category).map_or("", |c| c.title.as_str()),
+        category_title: lookup.category_title(&q.category),
         category_url: h.url(&urls::category(&q.category)),
         applies: &q.applies,
         concepts: q
@@ -157,11 +226,7 @@ pub fn question_row<'a>(h: &'a Handbook, q: &'a Question) -> QuestionRow<'a> {
             .iter()
             .map(|c| ConceptLink {
                 id: c,
-                title: h
-                    .concepts
-                    .iter()
-                    .find(|k| &k.id == c)
-                    .map_or("", |k| k.title.as_str()),
+                title: lookup.concept(c).map_or("", |k| k.title.as_str()),
                 url: h.url(&urls::concept(c)),
             })
             .collect(),
@@ -176,55 +241,40 @@ pub fn question_row<'a>(h: &'a Handbook, q: &'a Question) -> QuestionRow<'a> {
     }
 }
 
-/// A risk with its score and whether it blocks.
-pub fn risk_row(h: &Handbook, a: &Assessment, service: &Service, r: &Risk) -> Value {
-    let blocking = a.risk_zone.judge(r).blocks;
-    json!({
-        "id": r.id,
-        "anchor": format!("risk-{}-{}", service.name, r.id),
-        "title": r.title,
-        "impact": r.impact,
-        "severity": r.severity,
-        "likelihood": r.likelihood,
-        "score": r.score(),
-        "status": r.status,
-        "mitigations": r.mitigations,
-        "blocking": blocking,
-        "service": service.name,
-        "service_title": service.title,
-        "service_url": service_url(h, &service.name),
-    })
+/// A name with a link: a service a page names.
+#[derive(Serialize)]
+pub struct NameLink<'a> {
+    pub name: &'a str,
+    pub url: String,
 }
 
-/// The 5 x 5 matrix as rows (severity 5 down to 1) of cells (likelihood 1 to 5).
-pub fn risk_matrix(a: &Assessment, risks: &[(&Service, &Risk)], anchor_prefix: &str) -> Value {
-    let threshold = a.risk_zone.blocker_score;
-    let rows: Vec<Value> = (1..=5u8)
-        .rev()
-        .map(|severity| {
-            let cells: Vec<Value> = (1..=5u8)
-                .map(|likelihood| {
-                    let here: Vec<&(&Service, &Risk)> = risks
-                        .iter()
-                        .filter(|(_, r)| r.severity == severity && r.likelihood == likelihood)
-                        .collect();
-                    let open = here
-                        .iter()
-                        .filter(|(_, r)| r.status == RiskStatus::Open)
-                        .count();
-                    let score = u32::from(severity) * u32::from(likelihood);
-                    json!({
-                        "likelihood": likelihood,
-                        "score": score,
-                        "count": here.len(),
-                        "open": open,
-                        "blocking_zone": a.risk_zone.cell_blocks(severity, likelihood),
-                        "anchor": format!("{anchor_prefix}s{severity}-l{likelihood}"),
-                    })
-                })
-                .collect();
-            json!({"severity": severity, "cells": cells})
-        })
-        .collect();
-    json!({"rows": rows, "threshold": threshold})
+/// A title with a link.
+#[derive(Serialize)]
+pub struct TitleLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// A dependency as a service's page and the dependencies page list it: the
+/// analysed view, and a link when the dependency is a service of the handbook.
+#[derive(Serialize)]
+pub struct DependencyLine<'a> {
+    #[serde(flatten)]
+    pub view: &'a DependencyView,
+    pub url: Option<String>,
+}
+
+pub fn dependency_line<'a>(h: &Handbook, view: &'a DependencyView) -> DependencyLine<'a> {
+    DependencyLine {
+        view,
+        url: view.internal.then(|| service_url(h, &view.name)),
+    }
+}
+
+/// A question row with the question's guidance, for pages that show it.
+#[derive(Serialize)]
+pub struct GuidedQuestion<'a> {
+    #[serde(flatten)]
+    pub row: &'a tera::Value,
+    pub guidance_html: &'a str,
 }

@@ -21,6 +21,7 @@ use crate::load::{MarkdownDoc, Sources};
 use crate::markdown::{Highlighter, Renderer};
 use crate::model::{Category, Chapter, Concept, ConceptLink, Handbook, Postmortem};
 use crate::source::SourceFile;
+use crate::urls;
 use ids::{bad_id, column_of, is_valid_id};
 
 /// Builds the handbook from `sources`; `base_url` overrides the one of `orr.yaml`.
@@ -124,43 +125,32 @@ fn check_config(sources: &Sources, diags: &mut Diagnostics) {
     }
 }
 
-/// Every source file that can be linked to, and the page it becomes.
+/// Every source file that can be linked to, and the page it becomes (its
+/// site path, as [`urls`] spells it).
 fn link_targets(sources: &Sources) -> LinkTargets {
     let mut t = LinkTargets::default();
     for d in &sources.chapters {
-        t.insert(
-            format!("handbook/{}.md", d.stem),
-            format!("handbook/{}/", d.stem),
-        );
+        t.insert(format!("handbook/{}.md", d.stem), urls::chapter(&d.stem));
     }
     for d in &sources.banks {
-        t.insert(
-            format!("questions/{}.md", d.stem),
-            format!("questions/{}/", d.stem),
-        );
+        t.insert(format!("questions/{}.md", d.stem), urls::category(&d.stem));
     }
     for d in &sources.postmortems {
         t.insert(
             format!("postmortems/{}.md", d.stem),
-            format!("postmortems/{}/", d.front.id),
+            urls::postmortem(&d.front.id),
         );
     }
     for d in &sources.concepts {
-        t.insert(
-            format!("concepts/{}.md", d.stem),
-            format!("concepts/{}/", d.stem),
-        );
+        t.insert(format!("concepts/{}.md", d.stem), urls::concept(&d.stem));
     }
     // Every service file, parsed or not: one with a syntax error is still a
     // known link target, so its mistake is not repeated at every link to it.
     for name in &sources.service_names {
-        t.insert(format!("services/{name}.yaml"), format!("services/{name}/"));
+        t.insert(format!("services/{name}.yaml"), urls::service(name));
     }
     for d in &sources.service_prose {
-        t.insert(
-            format!("services/{}.md", d.stem),
-            format!("services/{}/", d.stem),
-        );
+        t.insert(format!("services/{}.md", d.stem), urls::service(&d.stem));
     }
     t
 }

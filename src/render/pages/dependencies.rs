@@ -1,0 +1,87 @@
+//! The dependencies page: the organisation's graph, each service's
+//! dependencies and dependants, external dependencies and their users, and
+//! the findings of the dependency analysis.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analyze::Assessment;
+use crate::model::Handbook;
+use crate::render::figures;
+use crate::render::fragments::Fragments;
+use crate::render::views::{dependency_line, service_url, DependencyLine, NameLink};
+
+#[derive(Serialize)]
+pub(super) struct DependenciesPage<'a> {
+    title: &'static str,
+    graph_svg: String,
+    rows: Vec<DependencyRow<'a>>,
+    /// External dependency name to the services using it, in service order.
+    externals: BTreeMap<&'a str, Vec<&'a str>>,
+    findings: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct DependencyRow<'a> {
+    service: &'a tera::Value,
+    dependencies: Vec<DependencyLine<'a>>,
+    dependants: Vec<NameLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    message: &'a str,
+    location: String,
+}
+
+pub(super) fn page<'a>(
+    h: &'a Handbook,
+    a: &'a Assessment,
+    f: &'a Fragments<'_>,
+) -> DependenciesPage<'a> {
+    let rows = h
+        .services
+        .iter()
+        .zip(&a.services)
+        .zip(&f.services)
+        .map(|((s, sa), service)| DependencyRow {
+            service,
+            dependencies: sa
+                .dependencies
+                .iter()
+                .map(|d| dependency_line(h, d))
+                .collect(),
+            dependants: a
+                .dependants
+                .get(&s.name)
+                .into_iter()
+                .flatten()
+                .map(|n| NameLink {
+                    name: n,
+                    url: service_url(h, n),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut externals: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (s, sa) in h.services.iter().zip(&a.services) {
+        for d in sa.dependencies.iter().filter(|d| !d.internal) {
+            externals.entry(&d.name).or_default().push(&s.name);
+        }
+    }
+    DependenciesPage {
+        title: "Dependencies",
+        graph_svg: figures::organisation_graph(h, a),
+        rows,
+        externals,
+        findings: a
+            .findings
+            .iter()
+            .map(|d| Finding {
+                message: &d.message,
+                location: d.location(),
+            })
+            .collect(),
+    }
+}

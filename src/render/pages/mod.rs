@@ -1,0 +1,182 @@
+//! Which page goes where (SPEC section 8), and the data each one gets: one
+//! module per family of pages, each a typed struct handed to Tera as it is.
+
+mod changelog;
+mod checklist;
+mod concepts;
+mod dashboard;
+mod dependencies;
+mod handbook;
+mod postmortems;
+pub(crate) mod risks;
+mod services;
+pub(crate) mod waivers;
+
+#[cfg(test)]
+pub(crate) mod test_support;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::fragments::Fragments;
+use super::question_page::question_page;
+use super::service_page::service_page;
+use super::Page;
+use crate::analyze::Assessment;
+use crate::model::Handbook;
+use crate::urls;
+
+/// A page to render. Each is built by the thread that renders it, so the
+/// contexts of a large organisation are neither built in sequence nor all
+/// held in memory together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageJob {
+    Dashboard,
+    NotFound,
+    Handbook,
+    /// The page of `handbook.chapters[i]`.
+    Chapter(usize),
+    Checklist,
+    /// The page of `handbook.categories[i]`.
+    Category(usize),
+    Services,
+    Waivers,
+    Risks,
+    Dependencies,
+    ConceptMap,
+    /// The page of `handbook.concepts[i]`.
+    Concept(usize),
+    Postmortems,
+    /// The page of `handbook.postmortems[i]`.
+    Postmortem(usize),
+    Changelog,
+    /// The page of `handbook.services[i]`.
+    Service(usize),
+    /// The page of `handbook.questions[i]`.
+    Question(usize),
+}
+
+/// A page that could not be built: its template, and Tera's error.
+pub(crate) type BuildError = (&'static str, tera::Error);
+
+/// The page's title alone: the 404 page.
+#[derive(Serialize)]
+struct TitleOnly {
+    title: &'static str,
+}
+
+impl PageJob {
+    pub(crate) fn build(
+        self,
+        h: &Handbook,
+        a: &Assessment,
+        fragments: &Fragments<'_>,
+    ) -> Result<Page, BuildError> {
+        let f = fragments;
+        match self {
+            PageJob::Dashboard => typed(urls::DASHBOARD, "index.html", &dashboard::page(h, a, f)),
+            PageJob::NotFound => typed(
+                urls::NOT_FOUND,
+                "404.html",
+                &TitleOnly {
+                    title: "Page not found",
+                },
+            ),
+            PageJob::Handbook => typed(urls::HANDBOOK, "handbook.html", &handbook::index(h)),
+            PageJob::Chapter(i) => typed(
+                &urls::chapter(&h.chapters[i].slug),
+                "chapter.html",
+                &handbook::chapter(h, i),
+            ),
+            PageJob::Checklist => typed(urls::CHECKLIST, "questions.html", &checklist::index(h, f)),
+            PageJob::Category(i) => typed(
+                &urls::category(&h.categories[i].id),
+                "category.html",
+                &checklist::category(h, f, i),
+            ),
+            PageJob::Services => typed(urls::SERVICES, "services.html", &services::page(f)),
+            PageJob::Waivers => typed(urls::WAIVERS, "waivers.html", &waivers::page(h, a)),
+            PageJob::Risks => {
+                let ranked = risks::ranked(h);
+                let rows = risks::rows(h, a, &ranked);
+                typed(
+                    urls::RISKS,
+                    "risks.html",
+                    &risks::page(h, a, &ranked, &rows),
+                )
+            }
+            PageJob::Dependencies => typed(
+                urls::DEPENDENCIES,
+                "dependencies.html",
+                &dependencies::page(h, a, f),
+            ),
+            PageJob::ConceptMap => typed(urls::CONCEPTS, "concepts.html", &concepts::map(h, f)),
+            PageJob::Concept(i) => typed(
+                &urls::concept(&h.concepts[i].id),
+                "concept.html",
+                &concepts::concept(h, f, i),
+            ),
+            PageJob::Postmortems => typed(
+                urls::POSTMORTEMS,
+                "postmortems.html",
+                &postmortems::index(h, f),
+            ),
+            PageJob::Postmortem(i) => typed(
+                &urls::postmortem(&h.postmortems[i].id),
+                "postmortem.html",
+                &postmortems::postmortem(h, f, i),
+            ),
+            PageJob::Changelog => typed(urls::CHANGELOG, "changelog.html", &changelog::page(h, f)),
+            PageJob::Service(i) => typed(
+                &urls::service(&h.services[i].name),
+                "service.html",
+                &service_page(h, a, f, i),
+            ),
+            PageJob::Question(i) => {
+                let q = &h.questions[i];
+                typed(
+                    &urls::question(&q.category, &q.id),
+                    "question.html",
+                    &question_page(h, f, i),
+                )
+            }
+        }
+    }
+}
+
+fn context(template: &'static str, data: &impl Serialize) -> Result<Context, BuildError> {
+    Context::from_serialize(data).map_err(|e| (template, e))
+}
+
+/// The page at site path `path`, from typed data handed to Tera as it is.
+fn typed(path: &str, template: &'static str, data: &impl Serialize) -> Result<Page, BuildError> {
+    Ok(Page {
+        path: urls::file_of(path),
+        template,
+        context: context(template, data)?,
+    })
+}
+
+/// Every HTML page of the site.
+pub(crate) fn all(h: &Handbook, _a: &Assessment) -> Vec<PageJob> {
+    let mut jobs = vec![
+        PageJob::Dashboard,
+        PageJob::NotFound,
+        PageJob::Handbook,
+        PageJob::Checklist,
+        PageJob::Services,
+        PageJob::Waivers,
+        PageJob::Risks,
+        PageJob::Dependencies,
+        PageJob::ConceptMap,
+        PageJob::Postmortems,
+        PageJob::Changelog,
+    ];
+    jobs.extend((0..h.chapters.len()).map(PageJob::Chapter));
+    jobs.extend((0..h.categories.len()).map(PageJob::Category));
+    jobs.extend((0..h.concepts.len()).map(PageJob::Concept));
+    jobs.extend((0..h.postmortems.len()).map(PageJob::Postmortem));
+    jobs.extend((0..h.questions.len()).map(PageJob::Question));
+    jobs.extend((0..h.services.len()).map(PageJob::Service));
+    jobs
+}

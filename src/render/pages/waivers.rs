@@ -1,0 +1,93 @@
+//! The waiver register: every waiver grouped by state, and the row a waiver
+//! gets wherever it is listed (the register, the dashboard, a service's page).
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::analyze::{Assessment, WaiverRow, WaiverState};
+use crate::model::{Handbook, WaiverEvent};
+use crate::render::views::{question_url, service_url};
+use crate::urls;
+
+/// A waiver in tables.
+#[derive(Serialize)]
+pub(crate) struct WaiverLine<'a> {
+    service: &'a str,
+    service_url: String,
+    question: &'a str,
+    question_title: &'a str,
+    question_url: Option<String>,
+    state: &'static str,
+    reason: &'a str,
+    approver: &'a str,
+    granted: Date,
+    expires: Date,
+    days_left: i64,
+    ticket: Option<&'a str>,
+    history: &'a [WaiverEvent],
+}
+
+pub(crate) fn waiver_row<'a>(h: &'a Handbook, w: &'a WaiverRow) -> WaiverLine<'a> {
+    let question = h.question(&w.question);
+    WaiverLine {
+        service: &w.service,
+        service_url: service_url(h, &w.service),
+        question: &w.question,
+        question_title: question.map_or("", |q| q.title.as_str()),
+        question_url: question.map(|q| question_url(h, q)),
+        state: w.state.as_str(),
+        reason: &w.reason,
+        approver: &w.approver,
+        granted: w.granted,
+        expires: w.expires,
+        days_left: w.days_left,
+        ticket: w.ticket.as_deref(),
+        history: &w.history,
+    }
+}
+
+/// The order the register lists its groups in: what needs attention first.
+const GROUP_ORDER: [WaiverState; 5] = [
+    WaiverState::Expired,
+    WaiverState::Expiring,
+    WaiverState::Active,
+    WaiverState::Revoked,
+    WaiverState::Closed,
+];
+
+#[derive(Serialize)]
+pub(super) struct WaiversPage<'a> {
+    title: &'static str,
+    groups: Vec<WaiverGroup<'a>>,
+    total: usize,
+    csv_url: String,
+    json_url: String,
+}
+
+#[derive(Serialize)]
+struct WaiverGroup<'a> {
+    state: &'static str,
+    rows: Vec<WaiverLine<'a>>,
+}
+
+pub(super) fn page<'a>(h: &'a Handbook, a: &'a Assessment) -> WaiversPage<'a> {
+    let mut groups: Vec<WaiverGroup> = GROUP_ORDER
+        .iter()
+        .map(|state| WaiverGroup {
+            state: state.as_str(),
+            rows: Vec::new(),
+        })
+        .collect();
+    for w in &a.waivers {
+        if let Some(i) = GROUP_ORDER.iter().position(|s| *s == w.state) {
+            groups[i].rows.push(waiver_row(h, w));
+        }
+    }
+    WaiversPage {
+        title: "Waiver register",
+        groups,
+        total: a.waivers.len(),
+        csv_url: h.url(urls::WAIVERS_CSV),
+        json_url: h.url(urls::WAIVERS_JSON),
+    }
+}
