@@ -35,6 +35,7 @@ fn page(path: impl Into<String>, template: &'static str, data: Value) -> Page {
 /// of per service or per question are built by the thread that renders them,
 /// so a large organisation's contexts are neither built in sequence nor all
 /// held in memory together.
+#[derive(Clone)]
 pub(crate) enum PageJob {
     Ready(Page),
     /// The page of `handbook.services[i]`.
@@ -44,6 +45,18 @@ pub(crate) enum PageJob {
 }
 
 impl PageJob {
+    /// Where the page goes, known without building its data.
+    pub(crate) fn path(&self, h: &Handbook) -> String {
+        match self {
+            PageJob::Ready(page) => page.path.clone(),
+            PageJob::Service(i) => urls::file_of(&urls::service(&h.services[*i].name)),
+            PageJob::Question(i) => {
+                let q = &h.questions[*i];
+                urls::file_of(&urls::question(&q.category, &q.id))
+            }
+        }
+    }
+
     pub(crate) fn build(
         self,
         h: &Handbook,
