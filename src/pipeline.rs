@@ -242,7 +242,7 @@ impl ServedSite for LazySite {
         self.get(path).map(|made| {
             made.map_err(|d| {
                 let mut diags = Diagnostics::new();
-                diags.push(d);
+                diags.push(*d);
                 failure_of(&diags)
             })
         })

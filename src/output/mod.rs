@@ -231,6 +231,56 @@ mod tests {
     }
 
     #[test]
+    fn a_fill_that_fails_halfway_leaves_the_previous_site_and_no_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        write(&one_page("old"), &out, false).unwrap();
+        let result = write_with(
+            &out,
+            false,
+            |_| {},
+            |sink| {
+                sink.put("index.html".into(), b"new".to_vec())
+                    .map_err(FillError::Io)?;
+                sink.put("a/index.html".into(), b"half".to_vec())
+                    .map_err(FillError::Io)?;
+                Err::<(), _>(FillError::Content)
+            },
+        );
+        assert!(matches!(result, Err(WriteError::Abandoned)), "{result:?}");
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
+        assert!(!out.join("a").exists());
+        let names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| !n.ends_with("orr-lock"))
+            .collect();
+        assert_eq!(names, ["site"], "the staging directory is removed");
+    }
+
+    #[test]
+    fn files_reach_the_staging_directory_while_the_site_is_being_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let written = write_with(
+            &out,
+            false,
+            |_| {},
+            |sink| {
+                sink.put("services/a/index.html".into(), b"a".to_vec())
+                    .map_err(FillError::Io)?;
+                // Already on disk before the rest of the site is made.
+                let on_disk = fs::read(sink.dir().join("services/a/index.html")).ok();
+                Ok(on_disk)
+            },
+        )
+        .unwrap();
+        assert_eq!(written.as_deref(), Some(&b"a"[..]));
+        assert_eq!(fs::read(out.join("services/a/index.html")).unwrap(), b"a");
+        assert!(out.join(MARKER).is_file());
+    }
+
+    #[test]
     fn an_empty_directory_is_fine() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("empty");

@@ -110,7 +110,7 @@ impl LazySite {
 
     /// The bytes of the file at `path`, rendered now unless cached; `None`
     /// when the site has no such file, `Err` when its template fails.
-    pub fn get(&self, path: &str) -> Option<Result<Arc<[u8]>, Diagnostic>> {
+    pub fn get(&self, path: &str) -> Option<Result<Arc<[u8]>, Box<Diagnostic>>> {
         let entry = self.entries.get(path)?;
         if let Entry::Static(bytes) = entry {
             return Some(Ok(Arc::clone(bytes)));
@@ -121,7 +121,7 @@ impl LazySite {
         // Rendered outside the lock: requests for other pages go on meanwhile.
         let bytes: Arc<[u8]> = match self.make(entry, path) {
             Ok(bytes) => bytes.into(),
-            Err(diagnostic) => return Some(Err(diagnostic)),
+            Err(diagnostic) => return Some(Err(Box::new(diagnostic))),
         };
         self.remember(path, &bytes);
         Some(Ok(bytes))
