@@ -10,7 +10,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use orr::diagnostics::{plural, Diagnostics};
-use orr::pipeline::{default_out, Engine, Options};
+use orr::pipeline::{default_out, Built, Engine, Options};
 
 #[derive(Parser)]
 #[command(
@@ -176,25 +176,29 @@ fn build(
     orr::output::check_replaceable(&out, force).map_err(|r| Fatal(r.to_string()))?;
     let started = Instant::now();
     let engine = Engine::new();
-    match engine.build(&options) {
-        Ok((site, warnings)) => {
+    let built = engine
+        .build_to_disk(&options, &out, force, |out| {
+            eprintln!("waiting: another orr build is writing {}", out.display())
+        })
+        .map_err(|e| Fatal(e.to_string()))?;
+    match built {
+        Built::Written {
+            files,
+            pages,
+            warnings,
+        } => {
             report(&warnings);
-            orr::output::write_site(&site, &out, force, |out| {
-                eprintln!("waiting: another orr build is writing {}", out.display())
-            })
-            .map_err(|e| Fatal(e.to_string()))?;
-            let pages = site.keys().filter(|k| k.ends_with(".html")).count();
             println!(
                 "built {} ({} files) into {} in {} ms, as of {}",
                 plural(pages, "page"),
-                site.len(),
+                files,
                 out.display(),
                 started.elapsed().as_millis(),
                 options.today
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(diags) => {
+        Built::Failed(diags) => {
             report(&diags);
             Ok(ExitCode::from(1))
         }

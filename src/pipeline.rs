@@ -1,6 +1,7 @@
 //! The stages wired together: what `build`, `check` and `serve` share.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -8,7 +9,9 @@ use crate::analyze::{analyze, Assessment};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::Highlighter;
 use crate::model::Handbook;
-use crate::render::{render, Site};
+use crate::output::{FillError, WriteError};
+use crate::render::{render, render_into, Input, LazySite, NullSink, RenderError, Site};
+use crate::serve::{BuildFailure, OverlayError, ServedSite};
 
 /// What one run is asked to do.
 #[derive(Debug, Clone)]
@@ -47,20 +50,14 @@ impl Engine {
     }
 
     /// Everything `build` checks, writing nothing: the content judged, and the
-    /// handbook's own templates (when it has any) rendered into memory and
+    /// handbook's own templates (when it has any) rendered and the bytes
     /// dropped, so a template that would fail `build` fails `check` too. The
     /// built-in templates need no such run: the tests render them.
     pub fn check(&self, options: &Options) -> Checked {
         let mut checked = self.judge(options);
         if !checked.templates.is_empty() && !checked.diagnostics.has_errors() {
             let mut diagnostics = std::mem::take(&mut checked.diagnostics);
-            let _ = render(
-                &checked.handbook,
-                &checked.assessment,
-                &checked.templates,
-                &checked.assets,
-                &mut diagnostics,
-            );
+            let _ = render_into(&checked.input(), &NullSink, &mut diagnostics);
             checked.diagnostics = diagnostics;
         }
         checked
@@ -105,6 +102,88 @@ impl Engine {
             _ => Err(diagnostics),
         }
     }
+
+    /// The whole pipeline onto disk: each page is written into the staging
+    /// directory of `out` as soon as it is rendered, so the site is never
+    /// held in memory; `out` is replaced only once all of it is written (see
+    /// [`crate::output::write_with`]). Content errors leave `out` as it was.
+    pub fn build_to_disk(
+        &self,
+        options: &Options,
+        out: &Path,
+        force: bool,
+        waiting: impl FnOnce(&Path),
+    ) -> Result<Built, WriteError> {
+        let mut checked = self.judge(options);
+        let mut diagnostics = std::mem::take(&mut checked.diagnostics);
+        if diagnostics.has_errors() {
+            return Ok(Built::Failed(diagnostics));
+        }
+        let input = checked.input();
+        let written = crate::output::write_with(out, force, waiting, |sink| {
+            match render_into(&input, sink, &mut diagnostics) {
+                Ok(()) if !diagnostics.has_errors() => Ok((sink.tally.files(), sink.tally.pages())),
+                Ok(()) | Err(RenderError::Templates) => Err(FillError::Content),
+                Err(RenderError::Io(e)) => Err(FillError::Io(e)),
+            }
+        });
+        match written {
+            Ok((files, pages)) => Ok(Built::Written {
+                files,
+                pages,
+                warnings: diagnostics,
+            }),
+            Err(WriteError::Abandoned) => Ok(Built::Failed(diagnostics)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What `orr serve` shows: the content judged and the templates
+    /// compiled, every page left to render when it is asked for.
+    pub fn prepare(&self, options: &Options) -> Result<(LazySite, Diagnostics), Diagnostics> {
+        let checked = self.judge(options);
+        let mut diagnostics = checked.diagnostics;
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let site = LazySite::new(
+            checked.handbook,
+            checked.assessment,
+            checked.templates,
+            &checked.assets,
+            &mut diagnostics,
+        );
+        match site {
+            Some(site) if !diagnostics.has_errors() => Ok((site, diagnostics)),
+            _ => Err(diagnostics),
+        }
+    }
+}
+
+impl Checked {
+    /// What rendering reads.
+    pub fn input(&self) -> Input<'_> {
+        Input {
+            handbook: &self.handbook,
+            assessment: &self.assessment,
+            template_overrides: &self.templates,
+            assets: &self.assets,
+        }
+    }
+}
+
+/// What [`Engine::build_to_disk`] did.
+#[derive(Debug)]
+pub enum Built {
+    /// The site replaced the output: how many files, how many of them HTML
+    /// pages, and the warnings.
+    Written {
+        files: usize,
+        pages: usize,
+        warnings: Diagnostics,
+    },
+    /// Content or template errors; the output was left as it was.
+    Failed(Diagnostics),
 }
 
 /// The default output directory of a handbook.
@@ -112,34 +191,64 @@ pub fn default_out(root: &Path) -> PathBuf {
     root.join("site")
 }
 
-/// One rebuild of `orr serve`: the site in memory, or the diagnostics for the
-/// terminal and the browser overlay. Warnings are printed here.
+/// One rebuild of `orr serve`: the judged handbook, ready to render pages on
+/// request, or the diagnostics for the terminal and the browser overlay.
+/// Warnings are printed here.
 pub fn build_for_serve(
     engine: &Engine,
     options: &Options,
-) -> Result<Site, crate::serve::BuildFailure> {
-    match engine.build(options) {
+) -> Result<Arc<dyn ServedSite>, BuildFailure> {
+    match engine.prepare(options) {
         Ok((site, warnings)) => {
             if !warnings.is_empty() {
                 eprint!("{}", warnings.render());
             }
-            Ok(site)
+            Ok(Arc::new(site))
         }
         Err(mut diags) => {
             diags.sort();
-            Err(crate::serve::BuildFailure {
-                report: diags.render(),
-                errors: diags
-                    .iter()
-                    .filter(|d| d.is_error())
-                    .map(|d| crate::serve::OverlayError {
-                        file: d.file.clone(),
-                        line: d.line,
-                        column: d.column,
-                        message: d.message.clone(),
-                    })
-                    .collect(),
-            })
+            Err(failure_of(&diags))
         }
+    }
+}
+
+/// Diagnostics as the server shows them.
+fn failure_of(diags: &Diagnostics) -> BuildFailure {
+    BuildFailure {
+        report: diags.render(),
+        errors: diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(overlay_error)
+            .collect(),
+    }
+}
+
+fn overlay_error(d: &crate::diagnostics::Diagnostic) -> OverlayError {
+    OverlayError {
+        file: d.file.clone(),
+        line: d.line,
+        column: d.column,
+        message: d.message.clone(),
+    }
+}
+
+impl ServedSite for LazySite {
+    fn contains(&self, path: &str) -> bool {
+        LazySite::contains(self, path)
+    }
+
+    fn file(&self, path: &str) -> Option<Result<Arc<[u8]>, BuildFailure>> {
+        self.get(path).map(|made| {
+            made.map_err(|d| {
+                let mut diags = Diagnostics::new();
+                diags.push(*d);
+                failure_of(&diags)
+            })
+        })
+    }
+
+    fn file_count(&self) -> usize {
+        self.len()
     }
 }

@@ -251,7 +251,7 @@ fn listing_build(root: &Path, pause_between_files: Duration) -> Rebuild {
             "index.html".to_string(),
             format!("<!DOCTYPE html><html><body>{body}</body></html>").into_bytes(),
         );
-        Ok(site)
+        Ok(serve::in_memory(site))
     })
 }
 

@@ -1,6 +1,8 @@
 //! The machine-readable site (SPEC section 10): JSON for scripts and
 //! dashboards, CSV for auditors. Field names are stable.
 
+use std::io;
+
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,29 +17,62 @@ use crate::model::{
 };
 use crate::urls;
 
-/// `(path, bytes)` for every data file.
-pub fn files(h: &Handbook, a: &Assessment) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let summaries: Vec<ServiceSummary> = h
-        .services
-        .iter()
-        .zip(&a.services)
-        .map(|(s, sa)| summary(s, sa))
-        .collect();
-    out.push((urls::API_SERVICES.to_string(), to_bytes(&summaries)));
-    let details: Vec<(String, Vec<u8>)> = h
-        .services
-        .par_iter()
-        .zip(&a.services)
-        .map(|(s, sa)| (urls::service_json(&s.name), to_bytes(&detail(a, s, sa))))
-        .collect();
-    out.extend(details);
-    out.push((urls::API_QUESTIONS.to_string(), to_bytes(&questions(h))));
-    let waivers: Vec<WaiverOut> = a.waivers.iter().map(waiver).collect();
-    out.push((urls::WAIVERS_JSON.to_string(), to_bytes(&waivers)));
-    out.push((urls::WAIVERS_CSV.to_string(), waivers_csv(&a.waivers)));
-    out
+use super::sink::Sink;
+
+/// Every data file into `sink`; the per-service files are serialised in
+/// parallel and each is handed over as soon as it is made.
+pub fn write_into(h: &Handbook, a: &Assessment, sink: &dyn Sink) -> io::Result<()> {
+    (0..h.services.len()).into_par_iter().try_for_each(|i| {
+        let (path, bytes) = service_file(h, a, i);
+        sink.put(path, bytes)
+    })?;
+    for path in SHARED_FILES {
+        if let Some(bytes) = shared_file(h, a, path) {
+            sink.put(path.to_string(), bytes)?;
+        }
+    }
+    Ok(())
 }
+
+/// The site-wide data file at `path`, made alone (for `orr serve`, which
+/// makes each file when it is asked for); `None` when `path` is not one.
+pub fn shared_file(h: &Handbook, a: &Assessment, path: &str) -> Option<Vec<u8>> {
+    match path {
+        urls::API_SERVICES => {
+            let summaries: Vec<ServiceSummary> = h
+                .services
+                .iter()
+                .zip(&a.services)
+                .map(|(s, sa)| summary(s, sa))
+                .collect();
+            Some(to_bytes(&summaries))
+        }
+        urls::API_QUESTIONS => Some(to_bytes(&questions(h))),
+        urls::WAIVERS_JSON => {
+            let waivers: Vec<WaiverOut> = a.waivers.iter().map(waiver).collect();
+            Some(to_bytes(&waivers))
+        }
+        urls::WAIVERS_CSV => Some(waivers_csv(&a.waivers)),
+        _ => None,
+    }
+}
+
+/// The data file of `handbook.services[i]`: its path and bytes.
+pub fn service_file(h: &Handbook, a: &Assessment, i: usize) -> (String, Vec<u8>) {
+    let s = &h.services[i];
+    (
+        urls::service_json(&s.name),
+        to_bytes(&detail(a, s, &a.services[i])),
+    )
+}
+
+/// The paths of the site-wide data files.
+pub const SHARED_FILES: [&str; 4] = [
+    urls::API_SERVICES,
+    urls::API_QUESTIONS,
+    urls::WAIVERS_JSON,
+    urls::WAIVERS_CSV,
+];
 
 fn to_bytes(value: &impl Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();

@@ -1,19 +1,27 @@
 //! Stage 4, render: the handbook and its assessment into the bytes of a site.
 //!
-//! A [`Site`] is a sorted map from path to bytes. Pages are rendered in
-//! parallel; the map's order makes the output deterministic.
+//! Pages are rendered in parallel and each is handed to a [`Sink`] as soon as
+//! it is rendered, so a build never holds the whole site: `build` writes into
+//! its staging directory, `check` drops the bytes, tests collect a [`Site`].
+//! `orr serve` renders nothing up front: it keeps a [`LazySite`] and renders
+//! each page when it is asked for. Each page's bytes depend only on the
+//! content, so the output is deterministic whatever order pages finish in.
 
 pub mod api;
 mod figures;
 mod fragments;
+pub mod lazy;
 mod lookup;
 mod pages;
 mod question_page;
 mod service_page;
+pub mod sink;
 pub mod templates;
 mod views;
 
 use std::collections::BTreeMap;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -23,17 +31,30 @@ use crate::markdown::Highlighter;
 use crate::model::Handbook;
 use crate::source::SourceFile;
 
+pub use lazy::LazySite;
+pub use sink::{DiskSink, MemorySink, NullSink, Sink};
+
 /// The built site: relative path (`services/checkout/index.html`) to bytes.
 pub type Site = BTreeMap<String, Vec<u8>>;
 
 /// One page to render: where it goes, with which template and data.
+#[derive(Clone)]
 pub(crate) struct Page {
     pub path: String,
     pub template: &'static str,
     pub context: tera::Context,
 }
 
-/// Renders everything. `None` (with diagnostics) when a template fails.
+/// Why rendering stopped before the whole site reached the sink.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template failed; the diagnostics say where.
+    Templates,
+    /// The sink could not take a file.
+    Io(io::Error),
+}
+
+/// Renders everything into memory. `None` (with diagnostics) when a template fails.
 pub fn render(
     handbook: &Handbook,
     assessment: &Assessment,
@@ -41,58 +62,114 @@ pub fn render(
     assets: &[(String, Vec<u8>)],
     diags: &mut Diagnostics,
 ) -> Option<Site> {
-    let tera = templates::load(template_overrides, handbook, assessment, diags)?;
-    let jobs = pages::all(handbook, assessment);
-    let fragments = fragments::Fragments::new(handbook, assessment);
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+    let sink = MemorySink::default();
+    let input = Input {
+        handbook,
+        assessment,
+        template_overrides,
+        assets,
+    };
+    render_into(&input, &sink, diags).ok()?;
+    Some(sink.into_site())
+}
+
+/// What rendering reads: the judged handbook, its own templates and assets.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub handbook: &'a Handbook,
+    pub assessment: &'a Assessment,
+    pub template_overrides: &'a [SourceFile],
+    pub assets: &'a [(String, Vec<u8>)],
+}
+
+/// Renders every file of the site into `sink`, each as soon as it is ready.
+/// Every page is rendered even after a template fails, so that all template
+/// errors are reported at once; nothing more reaches the sink after a failure.
+pub fn render_into(
+    input: &Input<'_>,
+    sink: &dyn Sink,
+    diags: &mut Diagnostics,
+) -> Result<(), RenderError> {
+    let (h, a, overrides) = (input.handbook, input.assessment, input.template_overrides);
+    let tera = templates::load(overrides, h, a, diags).ok_or(RenderError::Templates)?;
+    let fragments = fragments::Fragments::new(h, a);
+    let failed = AtomicBool::new(false);
+    let outcomes: Vec<Result<(), PageFailure>> = pages::all(h, a)
         .into_par_iter()
         .map(|job| {
-            let page = job.build(handbook, assessment, &fragments);
-            let page = page.map_err(|(template, e)| {
-                templates::error_diagnostic(template, template_overrides, &e)
-            })?;
-            match tera.render(page.template, &page.context) {
-                Ok(html) => Ok((page.path, html.into_bytes())),
-                Err(e) => Err(templates::error_diagnostic(
-                    page.template,
-                    template_overrides,
-                    &e,
-                )),
+            let (path, bytes) = render_job(job, h, a, &fragments, &tera, overrides)
+                .inspect_err(|_| failed.store(true, Ordering::Relaxed))
+                .map_err(PageFailure::Template)?;
+            if failed.load(Ordering::Relaxed) {
+                return Ok(());
             }
+            sink.put(path, bytes).map_err(|e| {
+                failed.store(true, Ordering::Relaxed);
+                PageFailure::Io(e)
+            })
         })
         .collect();
-    let mut site = Site::new();
-    let mut failed = false;
-    for r in rendered {
-        match r {
-            Ok((path, bytes)) => {
-                site.insert(path, bytes);
-            }
-            Err(d) => {
-                failed = true;
-                diags.push(d);
-            }
+    let mut io_error = None;
+    for outcome in outcomes {
+        match outcome {
+            Ok(()) => {}
+            Err(PageFailure::Template(d)) => diags.push(d),
+            Err(PageFailure::Io(e)) => io_error = io_error.or(Some(e)),
         }
     }
-    if failed {
-        return None;
+    if let Some(e) = io_error {
+        return Err(RenderError::Io(e));
     }
-    for (path, bytes) in api::files(handbook, assessment) {
-        site.insert(path, bytes);
+    if failed.load(Ordering::Relaxed) {
+        return Err(RenderError::Templates);
     }
+    api::write_into(h, a, sink).map_err(RenderError::Io)?;
+    for (path, bytes) in static_files(input.assets) {
+        sink.put(path, bytes).map_err(RenderError::Io)?;
+    }
+    Ok(())
+}
+
+enum PageFailure {
+    Template(Diagnostic),
+    Io(io::Error),
+}
+
+/// Builds one page's data and renders it.
+fn render_job(
+    job: pages::PageJob,
+    h: &Handbook,
+    a: &Assessment,
+    fragments: &fragments::Fragments,
+    tera: &tera::Tera,
+    overrides: &[SourceFile],
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let page = job
+        .build(h, a, fragments)
+        .map_err(|(template, e)| templates::error_diagnostic(template, overrides, &e))?;
+    let mut bytes = Vec::new();
+    tera.render_to(page.template, &page.context, &mut bytes)
+        .map_err(|e| templates::error_diagnostic(page.template, overrides, &e))?;
+    Ok((page.path, bytes))
+}
+
+/// The files that need no rendering: the built-in stylesheets, then the
+/// handbook's own assets (which replace a built-in one of the same name).
+fn static_files(assets: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (name, bytes) in templates::BUILTIN_ASSETS {
-        site.insert(format!("assets/{name}"), bytes.to_vec());
+        files.insert(format!("assets/{name}"), bytes.to_vec());
     }
-    site.insert(
+    files.insert(
         "assets/syntax.css".to_string(),
         Highlighter::css().into_bytes(),
     );
-    site.insert(
+    files.insert(
         "assets/diagrams.css".to_string(),
         crate::svg::SVG_CSS.as_bytes().to_vec(),
     );
     for (path, bytes) in assets {
-        site.insert(format!("assets/{path}"), bytes.clone());
+        files.insert(format!("assets/{path}"), bytes.clone());
     }
-    Some(site)
+    files.into_iter().collect()
 }

@@ -232,15 +232,17 @@ fn hex_value(byte: u8) -> Option<u8> {
 }
 
 /// Looks the target up in the current site: the file itself, a directory's
-/// `index.html`, a redirect to add the missing `/`, or the 404 page.
+/// `index.html`, a redirect to add the missing `/`, or the 404 page. A page
+/// that fails to render is a 500 with its error in the overlay.
 fn answer_site_request(target: &Target, context: &Context<'_>) -> Response<Cursor<Vec<u8>>> {
     let snapshot = context.state.snapshot();
     let failure = snapshot.failure.as_deref();
-    let served = if snapshot.site.is_empty() {
+    let served = if snapshot.site.file_count() == 0 {
         overlay::Served::NothingBuiltYet
     } else {
         overlay::Served::LastGoodBuild
     };
+    let generation = snapshot.generation.as_str();
     let joined = target.segments.join("/");
     let key = if target.directory || joined.is_empty() {
         if joined.is_empty() {
@@ -252,12 +254,15 @@ fn answer_site_request(target: &Target, context: &Context<'_>) -> Response<Curso
         joined.clone()
     };
 
-    if let Some(body) = snapshot.site.get(&key) {
-        return file_response(200, &key, body, failure, served, &snapshot.generation);
+    if let Some(made) = snapshot.site.file(&key) {
+        return match made {
+            Ok(body) => file_response(200, &key, &body, failure, served, generation),
+            Err(page_failure) => render_failure_response(&page_failure, generation),
+        };
     }
     if !target.directory && !joined.is_empty() {
         let index = format!("{joined}/index.html");
-        if snapshot.site.contains_key(&index) {
+        if snapshot.site.contains(&index) {
             let location = format!("/{}/{}", encode_path(&target.segments), target.query);
             return Response::from_string(format!("moved to {location}\n"))
                 .with_status_code(StatusCode(301))
@@ -266,17 +271,32 @@ fn answer_site_request(target: &Target, context: &Context<'_>) -> Response<Curso
                 .with("Cache-Control", "no-store");
         }
     }
-    match snapshot.site.get("404.html") {
-        Some(page) => file_response(404, "404.html", page, failure, served, &snapshot.generation),
-        None => file_response(
+    match snapshot.site.file("404.html") {
+        Some(Ok(page)) => file_response(404, "404.html", &page, failure, served, generation),
+        _ => file_response(
             404,
             "404.html",
             overlay::fallback_not_found_page().as_bytes(),
             failure,
             served,
-            &snapshot.generation,
+            generation,
         ),
     }
+}
+
+/// A page of the site that could not be made: 500, with its error shown.
+fn render_failure_response(
+    failure: &super::BuildFailure,
+    generation: &str,
+) -> Response<Cursor<Vec<u8>>> {
+    file_response(
+        500,
+        "500.html",
+        overlay::fallback_render_failure_page().as_bytes(),
+        Some(failure),
+        overlay::Served::PageFailed,
+        generation,
+    )
 }
 
 fn file_response(

@@ -49,10 +49,43 @@ use self::reload::ReloadHub;
 use self::state::SiteState;
 use self::watch::{Change, WatchMessage, Watcher};
 
-/// The site as built in memory: relative path ("index.html",
+/// A site built whole into memory: relative path ("index.html",
 /// "services/checkout/index.html", "api/services.json", "404.html",
 /// "style.css") -> bytes. Directory pages are "<dir>/index.html".
 pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+
+/// What the server answers from: the site's paths (known at once, so an
+/// unknown path is a 404 without making anything) and each file's bytes,
+/// which may be made only when asked for. `orr serve` renders pages on
+/// request from the judged handbook; a [`SiteFiles`] map holds them all.
+pub trait ServedSite: Send + Sync {
+    /// Whether the site has a file at `path` ("services/x/index.html").
+    fn contains(&self, path: &str) -> bool;
+    /// The bytes of the file at `path`; `None` if there is none, `Err` if
+    /// making it failed (shown in the overlay, the rest of the site served).
+    fn file(&self, path: &str) -> Option<Result<Arc<[u8]>, BuildFailure>>;
+    /// How many files the site has.
+    fn file_count(&self) -> usize;
+}
+
+impl ServedSite for SiteFiles {
+    fn contains(&self, path: &str) -> bool {
+        self.contains_key(path)
+    }
+
+    fn file(&self, path: &str) -> Option<Result<Arc<[u8]>, BuildFailure>> {
+        self.get(path).map(|bytes| Ok(Arc::from(bytes.as_slice())))
+    }
+
+    fn file_count(&self) -> usize {
+        self.len()
+    }
+}
+
+/// A site held whole in memory, as the server takes it.
+pub fn in_memory(site: SiteFiles) -> Arc<dyn ServedSite> {
+    Arc::new(site)
+}
 
 /// One error to show in the browser overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +104,10 @@ pub struct BuildFailure {
     pub errors: Vec<OverlayError>,
 }
 
-/// Builds the whole site from the handbook on disk; called once at start and
-/// after every batch of changes. It prints its own warnings.
-pub type Rebuild = Box<dyn Fn() -> Result<SiteFiles, BuildFailure> + Send + Sync>;
+/// Builds the site from the handbook on disk (or makes it ready to render on
+/// request); called once at start and after every batch of changes. It
+/// prints its own warnings.
+pub type Rebuild = Box<dyn Fn() -> Result<Arc<dyn ServedSite>, BuildFailure> + Send + Sync>;
 
 /// Where to listen, what to watch, and the bounds that keep the server small.
 #[derive(Debug, Clone)]
@@ -314,7 +348,7 @@ pub fn start(config: ServeConfig, rebuild: Rebuild) -> Result<ServerHandle, Serv
         match &first {
             Ok(site) => eprintln!(
                 "built {} files in {} ms",
-                site.len(),
+                site.file_count(),
                 started.elapsed().as_millis()
             ),
             Err(failure) => {
@@ -407,7 +441,7 @@ fn bind_error(addr: SocketAddr, error: &std::io::Error) -> ServeError {
 
 /// Runs the build closure, turning a panic inside it into a failure so that
 /// a bug in one build does not take the server down.
-fn run_rebuild(rebuild: &Rebuild) -> Result<SiteFiles, BuildFailure> {
+fn run_rebuild(rebuild: &Rebuild) -> Result<Arc<dyn ServedSite>, BuildFailure> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(rebuild)) {
         Ok(result) => result,
         Err(panic) => {
@@ -436,7 +470,10 @@ fn lock_watcher(watcher: &Mutex<Option<Watcher>>) -> std::sync::MutexGuard<'_, O
 
 /// One build: a required directory that is missing (deleted or renamed
 /// while serving) is a failure, never an empty site.
-fn build_once(rebuild: &Rebuild, config: &ServeConfig) -> Result<SiteFiles, BuildFailure> {
+fn build_once(
+    rebuild: &Rebuild,
+    config: &ServeConfig,
+) -> Result<Arc<dyn ServedSite>, BuildFailure> {
     if let Some(missing) = config.required.iter().find(|dir| !dir.is_dir()) {
         let name = missing
             .strip_prefix(&config.root)
@@ -512,7 +549,11 @@ fn build_loop(
     }
 }
 
-fn print_rebuild_outcome(result: &Result<SiteFiles, BuildFailure>, batch: &watch::Batch, ms: u128) {
+fn print_rebuild_outcome(
+    result: &Result<Arc<dyn ServedSite>, BuildFailure>,
+    batch: &watch::Batch,
+    ms: u128,
+) {
     let what = describe_changes(&batch.changes, batch.rescan);
     match result {
         Ok(_) => eprintln!("rebuilt in {ms} ms ({what})"),

@@ -20,6 +20,8 @@ pub(crate) enum Served {
     LastGoodBuild,
     /// No build has succeeded yet: a placeholder page.
     NothingBuiltYet,
+    /// The build succeeded but this page failed to render: a placeholder.
+    PageFailed,
 }
 
 /// Returns `page` with the overlay (if `failure` is set) and the live-reload
@@ -42,6 +44,12 @@ pub(crate) fn inject(
     out.extend_from_slice(addition.as_bytes());
     out.extend_from_slice(&page[insert_at..]);
     out
+}
+
+/// The plain page served when a page of the site fails to render.
+pub(crate) fn fallback_render_failure_page() -> &'static str {
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Page failed</title></head>\n\
+     <body><h1>This page could not be rendered</h1></body></html>\n"
 }
 
 /// The plain page served when the site has no `404.html` (or no site was
@@ -98,12 +106,17 @@ fn overlay_html(failure: &BuildFailure, served: Served) -> String {
     let explanation = match served {
         Served::LastGoodBuild => "This page shows the last good build.",
         Served::NothingBuiltYet => "Nothing could be built yet.",
+        Served::PageFailed => "The rest of the site is served as built.",
     };
     let count = failure.errors.len();
+    let what = match served {
+        Served::PageFailed => "This page failed to render",
+        _ => "The build failed",
+    };
     let title = match count {
-        0 => "The build failed".to_string(),
-        1 => "The build failed: 1 error".to_string(),
-        _ => format!("The build failed: {count} errors"),
+        0 => what.to_string(),
+        1 => format!("{what}: 1 error"),
+        _ => format!("{what}: {count} errors"),
     };
     let mut items = String::new();
     for error in &failure.errors {

@@ -9,13 +9,12 @@
 use std::sync::{Arc, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{BuildFailure, SiteFiles};
+use super::{BuildFailure, ServedSite, SiteFiles};
 
 /// Everything one request needs to know about the site, frozen.
-#[derive(Debug)]
 pub(crate) struct Snapshot {
     /// The last good build (empty if no build has succeeded yet).
-    pub site: Arc<SiteFiles>,
+    pub site: Arc<dyn ServedSite>,
     /// Set while the latest build failed; cleared by the next good build.
     pub failure: Option<Arc<BuildFailure>>,
     /// Changes after every build, good or failed: "<server instance>-<build number>".
@@ -25,7 +24,6 @@ pub(crate) struct Snapshot {
 }
 
 /// The current snapshot, shared by the workers and the build thread.
-#[derive(Debug)]
 pub(crate) struct SiteState {
     current: RwLock<Arc<Snapshot>>,
     /// Distinguishes this server process from a previous one, so a page left
@@ -65,7 +63,7 @@ impl SiteState {
     /// Publishes the outcome of a build and returns the new generation. A
     /// success replaces the site and clears the failure; a failure keeps the
     /// last good site and records itself.
-    pub fn apply(&self, outcome: Result<SiteFiles, BuildFailure>) -> String {
+    pub fn apply(&self, outcome: Result<Arc<dyn ServedSite>, BuildFailure>) -> String {
         let mut guard = self
             .current
             .write()
@@ -74,7 +72,7 @@ impl SiteState {
         let generation = format!("{}-{build_number}", self.instance);
         let next = match outcome {
             Ok(site) => Snapshot {
-                site: Arc::new(site),
+                site,
                 failure: None,
                 generation: generation.clone(),
                 build_number,
@@ -95,10 +93,17 @@ impl SiteState {
 mod tests {
     use super::*;
 
-    fn site_with(page: &str) -> SiteFiles {
+    fn site_with(page: &str) -> Arc<dyn ServedSite> {
         let mut site = SiteFiles::new();
         site.insert("index.html".to_string(), page.as_bytes().to_vec());
-        site
+        Arc::new(site)
+    }
+
+    fn page(snapshot: &Snapshot) -> Option<Vec<u8>> {
+        match snapshot.site.file("index.html") {
+            Some(Ok(bytes)) => Some(bytes.to_vec()),
+            _ => None,
+        }
     }
 
     fn failure() -> BuildFailure {
@@ -114,19 +119,13 @@ mod tests {
         let first = state.apply(Ok(site_with("one")));
         let failed = state.apply(Err(failure()));
         let snapshot = state.snapshot();
-        assert_eq!(
-            snapshot.site.get("index.html").map(Vec::as_slice),
-            Some(&b"one"[..])
-        );
+        assert_eq!(page(&snapshot).as_deref(), Some(&b"one"[..]));
         assert!(snapshot.failure.is_some());
         assert_ne!(first, failed);
 
         let fixed = state.apply(Ok(site_with("two")));
         let snapshot = state.snapshot();
-        assert_eq!(
-            snapshot.site.get("index.html").map(Vec::as_slice),
-            Some(&b"two"[..])
-        );
+        assert_eq!(page(&snapshot).as_deref(), Some(&b"two"[..]));
         assert!(snapshot.failure.is_none());
         assert_ne!(failed, fixed);
         assert_eq!(snapshot.generation, fixed);
@@ -137,7 +136,7 @@ mod tests {
         let state = SiteState::new();
         state.apply(Err(failure()));
         let snapshot = state.snapshot();
-        assert!(snapshot.site.is_empty());
+        assert_eq!(snapshot.site.file_count(), 0);
         assert!(snapshot.failure.is_some());
     }
 }

@@ -97,7 +97,7 @@ impl Handbook {
             if delay > 0 {
                 std::thread::sleep(Duration::from_millis(delay));
             }
-            build_site(&root)
+            build_site(&root).map(serve::in_memory)
         })
     }
 

@@ -66,6 +66,34 @@ struct TitleOnly {
 }
 
 impl PageJob {
+    /// The site path of the page (`services/x/`), known without building its data.
+    fn site_path(&self, h: &Handbook) -> String {
+        match *self {
+            PageJob::Dashboard => urls::DASHBOARD.to_string(),
+            PageJob::NotFound => urls::NOT_FOUND.to_string(),
+            PageJob::Handbook => urls::HANDBOOK.to_string(),
+            PageJob::Chapter(i) => urls::chapter(&h.chapters[i].slug),
+            PageJob::Checklist => urls::CHECKLIST.to_string(),
+            PageJob::Category(i) => urls::category(&h.categories[i].id),
+            PageJob::Services => urls::SERVICES.to_string(),
+            PageJob::Waivers => urls::WAIVERS.to_string(),
+            PageJob::Risks => urls::RISKS.to_string(),
+            PageJob::Dependencies => urls::DEPENDENCIES.to_string(),
+            PageJob::ConceptMap => urls::CONCEPTS.to_string(),
+            PageJob::Concept(i) => urls::concept(&h.concepts[i].id),
+            PageJob::Postmortems => urls::POSTMORTEMS.to_string(),
+            PageJob::Postmortem(i) => urls::postmortem(&h.postmortems[i].id),
+            PageJob::Changelog => urls::CHANGELOG.to_string(),
+            PageJob::Service(i) => urls::service(&h.services[i].name),
+            PageJob::Question(i) => urls::question(&h.questions[i].category, &h.questions[i].id),
+        }
+    }
+
+    /// The file the page is written to (`services/x/index.html`).
+    pub(crate) fn path(&self, h: &Handbook) -> String {
+        urls::file_of(&self.site_path(h))
+    }
+
     pub(crate) fn build(
         self,
         h: &Handbook,
@@ -73,73 +101,39 @@ impl PageJob {
         fragments: &Fragments<'_>,
     ) -> Result<Page, BuildError> {
         let f = fragments;
+        let path = self.site_path(h);
         match self {
-            PageJob::Dashboard => typed(urls::DASHBOARD, "index.html", &dashboard::page(h, a, f)),
+            PageJob::Dashboard => typed(&path, "index.html", &dashboard::page(h, a, f)),
             PageJob::NotFound => typed(
-                urls::NOT_FOUND,
+                &path,
                 "404.html",
                 &TitleOnly {
                     title: "Page not found",
                 },
             ),
-            PageJob::Handbook => typed(urls::HANDBOOK, "handbook.html", &handbook::index(h)),
-            PageJob::Chapter(i) => typed(
-                &urls::chapter(&h.chapters[i].slug),
-                "chapter.html",
-                &handbook::chapter(h, i),
-            ),
-            PageJob::Checklist => typed(urls::CHECKLIST, "questions.html", &checklist::index(h, f)),
-            PageJob::Category(i) => typed(
-                &urls::category(&h.categories[i].id),
-                "category.html",
-                &checklist::category(h, f, i),
-            ),
-            PageJob::Services => typed(urls::SERVICES, "services.html", &services::page(f)),
-            PageJob::Waivers => typed(urls::WAIVERS, "waivers.html", &waivers::page(h, a)),
+            PageJob::Handbook => typed(&path, "handbook.html", &handbook::index(h)),
+            PageJob::Chapter(i) => typed(&path, "chapter.html", &handbook::chapter(h, i)),
+            PageJob::Checklist => typed(&path, "questions.html", &checklist::index(h, f)),
+            PageJob::Category(i) => typed(&path, "category.html", &checklist::category(h, f, i)),
+            PageJob::Services => typed(&path, "services.html", &services::page(f)),
+            PageJob::Waivers => typed(&path, "waivers.html", &waivers::page(h, a)),
             PageJob::Risks => {
                 let ranked = risks::ranked(h);
                 let rows = risks::rows(h, a, &ranked);
-                typed(
-                    urls::RISKS,
-                    "risks.html",
-                    &risks::page(h, a, &ranked, &rows),
-                )
+                typed(&path, "risks.html", &risks::page(h, a, &ranked, &rows))
             }
-            PageJob::Dependencies => typed(
-                urls::DEPENDENCIES,
-                "dependencies.html",
-                &dependencies::page(h, a, f),
-            ),
-            PageJob::ConceptMap => typed(urls::CONCEPTS, "concepts.html", &concepts::map(h, f)),
-            PageJob::Concept(i) => typed(
-                &urls::concept(&h.concepts[i].id),
-                "concept.html",
-                &concepts::concept(h, f, i),
-            ),
-            PageJob::Postmortems => typed(
-                urls::POSTMORTEMS,
-                "postmortems.html",
-                &postmortems::index(h, f),
-            ),
-            PageJob::Postmortem(i) => typed(
-                &urls::postmortem(&h.postmortems[i].id),
-                "postmortem.html",
-                &postmortems::postmortem(h, f, i),
-            ),
-            PageJob::Changelog => typed(urls::CHANGELOG, "changelog.html", &changelog::page(h, f)),
-            PageJob::Service(i) => typed(
-                &urls::service(&h.services[i].name),
-                "service.html",
-                &service_page(h, a, f, i),
-            ),
-            PageJob::Question(i) => {
-                let q = &h.questions[i];
-                typed(
-                    &urls::question(&q.category, &q.id),
-                    "question.html",
-                    &question_page(h, f, i),
-                )
+            PageJob::Dependencies => {
+                typed(&path, "dependencies.html", &dependencies::page(h, a, f))
             }
+            PageJob::ConceptMap => typed(&path, "concepts.html", &concepts::map(h, f)),
+            PageJob::Concept(i) => typed(&path, "concept.html", &concepts::concept(h, f, i)),
+            PageJob::Postmortems => typed(&path, "postmortems.html", &postmortems::index(h, f)),
+            PageJob::Postmortem(i) => {
+                typed(&path, "postmortem.html", &postmortems::postmortem(h, f, i))
+            }
+            PageJob::Changelog => typed(&path, "changelog.html", &changelog::page(h, f)),
+            PageJob::Service(i) => typed(&path, "service.html", &service_page(h, a, f, i)),
+            PageJob::Question(i) => typed(&path, "question.html", &question_page(h, f, i)),
         }
     }
 }

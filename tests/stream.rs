@@ -1,0 +1,111 @@
+//! Streaming `build` and lazy `serve`: `orr serve` renders each page when it
+//! is asked for, to the same bytes `build` writes; a page whose template
+//! fails is a 500 with the error while the rest of the site is served; a
+//! build that fails while streaming leaves the previous site as it was.
+
+mod common;
+mod serve_common;
+
+use std::path::Path;
+
+use common::*;
+use orr::pipeline::{build_for_serve, Engine, Options};
+use orr::serve::{self, ServeConfig};
+
+fn options(root: &Path) -> Options {
+    Options {
+        root: root.to_path_buf(),
+        today: TODAY.parse().unwrap(),
+        base_url: Some("/".to_string()),
+    }
+}
+
+/// A template of the handbook's own that compiles but fails when rendered.
+const FAILING_QUESTION_TEMPLATE: &str =
+    "{% extends \"base.html\" %}{% block content %}{{ no_such_value.field }}{% endblock %}";
+
+#[test]
+fn every_page_rendered_on_request_is_the_page_build_writes() {
+    let dir = handbook("valid", &[]);
+    let engine = Engine::new();
+    let (built, _) = engine
+        .build(&options(dir.path()))
+        .unwrap_or_else(|d| panic!("{}", d.render()));
+    let (lazy, _) = engine
+        .prepare(&options(dir.path()))
+        .unwrap_or_else(|d| panic!("{}", d.render()));
+    assert_eq!(
+        lazy.paths(),
+        built.keys().map(String::as_str).collect::<Vec<_>>()
+    );
+    for (path, bytes) in &built {
+        // Twice: rendered, then from the cache.
+        for _ in 0..2 {
+            let made = lazy.get(path).unwrap_or_else(|| panic!("{path} missing"));
+            let made = made.unwrap_or_else(|d| panic!("{path}: {}", d.message));
+            assert!(made[..] == bytes[..], "{path} differs from the built page");
+        }
+    }
+    assert!(lazy.get("services/no-such-service/index.html").is_none());
+}
+
+#[test]
+fn a_page_whose_template_fails_is_a_500_and_the_rest_of_the_site_is_served() {
+    let dir = handbook("valid", &[]);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("question.html"), FAILING_QUESTION_TEMPLATE).unwrap();
+    let engine = Engine::new();
+    let opts = options(dir.path());
+    let mut config = ServeConfig::new(dir.path());
+    config.port = 0;
+    config.limits.print_to_terminal = false;
+    let server = serve::start(config, Box::new(move || build_for_serve(&engine, &opts)))
+        .unwrap_or_else(|e| panic!("start: {e}"));
+
+    let index = serve_common::get(server.addr(), "/");
+    assert_eq!(index.status, 200, "{}", index.body);
+    assert!(!index.body.contains("orr-error-overlay"), "{}", index.body);
+
+    let question = serve_common::get(server.addr(), "/questions/capacity/cap-peak/");
+    assert_eq!(question.status, 500, "{}", question.body);
+    assert!(
+        question.body.contains("orr-error-overlay"),
+        "{}",
+        question.body
+    );
+    assert!(
+        question.body.contains("templates/question.html"),
+        "{}",
+        question.body
+    );
+
+    let unknown = serve_common::get(server.addr(), "/services/nobody/");
+    assert_eq!(unknown.status, 404);
+    server.shutdown();
+}
+
+#[test]
+fn a_build_that_fails_while_streaming_leaves_the_previous_site_alone() {
+    let dir = handbook("valid", &[]);
+    let out = build(dir.path(), &[]);
+    let before = snapshot(&out);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("question.html"), FAILING_QUESTION_TEMPLATE).unwrap();
+
+    let run = run_on("build", dir.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/question.html"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&out), before, "the previous site is untouched");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|name| name.contains("orr-new") || name.contains("orr-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
