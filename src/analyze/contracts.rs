@@ -3,7 +3,7 @@
 //!
 //! - `timeout-budget`: a caller gives up on a handbook service sooner than
 //!   that service may itself wait on its hard dependencies (the work goes on
-//!   after nobody waits for it), or waits on one dependency, retries
+//!   after nobody waits for it), or waits on one hard dependency, retries
 //!   included, longer than its own p99 latency objective;
 //! - `retry-amplification`: along a chain of calls each layer retries, so
 //!   one request can become the product of `(retries + 1)` calls at the end;
@@ -323,7 +323,10 @@ fn timeout_budgets(graph: &Graph, add: &mut impl FnMut(usize, ContractFinding)) 
                     );
                 }
             }
-            let (Some(worst), Some(p99)) = (call.worst_wait(), caller.slo.latency_p99_ms) else {
+            // A soft dependency is off the path the objective is about.
+            let (true, Some(worst), Some(p99)) =
+                (call.dep.hard, call.worst_wait(), caller.slo.latency_p99_ms)
+            else {
                 continue;
             };
             if worst as f64 > p99 {

@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyze::{
-    round, AnswerState, Assessment, Blocker, Counts, DependencyView, ServiceAssessment, WaiverRow,
-    WaiverState,
+    round, AnswerState, Assessment, Blocker, ContractFinding, Counts, DependencyView,
+    ServiceAssessment, WaiverRow, WaiverState,
 };
 use crate::model::{
     Decision, Handbook, Level, Review, RiskStatus, Service, Status, Waiver, WaiverEvent,
@@ -62,7 +62,7 @@ pub fn service_file(h: &Handbook, a: &Assessment, i: usize) -> (String, Vec<u8>)
     let s = &h.services[i];
     (
         urls::service_json(&s.name),
-        to_bytes(&detail(a, s, &a.services[i])),
+        to_bytes(&detail(h, a, s, &a.services[i])),
     )
 }
 
@@ -132,6 +132,10 @@ struct ServiceDetail<'a> {
     reviews: &'a [Review],
     new_questions: &'a [String],
     postmortems: &'a [String],
+    /// Timeout and latency budgets, retry amplification, optimistic SLOs.
+    dependency_findings: &'a [ContractFinding],
+    /// Every service that fails when this one fails, sorted.
+    blast_radius: Vec<&'a str>,
 }
 
 /// One applicable question with the service's answer to it, if any.
@@ -183,7 +187,12 @@ struct RiskOut<'a> {
     mitigations: &'a [String],
 }
 
-fn detail<'a>(a: &'a Assessment, s: &'a Service, sa: &'a ServiceAssessment) -> ServiceDetail<'a> {
+fn detail<'a>(
+    h: &'a Handbook,
+    a: &'a Assessment,
+    s: &'a Service,
+    sa: &'a ServiceAssessment,
+) -> ServiceDetail<'a> {
     ServiceDetail {
         summary: summary(s, sa),
         answers: sa
@@ -246,6 +255,8 @@ fn detail<'a>(a: &'a Assessment, s: &'a Service, sa: &'a ServiceAssessment) -> S
         reviews: &s.reviews,
         new_questions: &sa.new_questions,
         postmortems: &sa.postmortems,
+        dependency_findings: &sa.dependency_findings,
+        blast_radius: sa.blast_radius.names(h).collect(),
     }
 }
 

@@ -34,11 +34,33 @@ pub(crate) struct ServicePage<'a> {
     dependencies_svg: String,
     dependencies: Vec<DependencyLine<'a>>,
     dependants: Vec<NameLink<'a>>,
+    /// Timeout and latency budgets, retry amplification, optimistic SLOs.
+    contract_findings: Vec<ContractLine<'a>>,
+    /// The services that fail when this one fails, the first [`BLAST_LINKS`] linked.
+    blast_radius: BlastLinks<'a>,
     ceiling: Option<String>,
     reviews: Vec<&'a Review>,
     postmortems: Vec<PostmortemLink<'a>>,
     new_questions: Vec<&'a tera::Value>,
     json_url: String,
+}
+
+/// A contract finding as the page shows it.
+#[derive(Serialize)]
+struct ContractLine<'a> {
+    kind: &'static str,
+    message: &'a str,
+    line: usize,
+}
+
+/// How many services of a blast radius the page links by name; the rest are counted.
+const BLAST_LINKS: usize = 50;
+
+#[derive(Serialize)]
+struct BlastLinks<'a> {
+    count: usize,
+    shown: Vec<NameLink<'a>>,
+    more: usize,
 }
 
 /// Only what the page shows of the service itself.
@@ -186,6 +208,16 @@ pub(crate) fn service_page<'a>(
                 url: service_url(h, n),
             })
             .collect(),
+        contract_findings: sa
+            .dependency_findings
+            .iter()
+            .map(|f| ContractLine {
+                kind: f.kind.as_str(),
+                message: &f.message,
+                line: f.line,
+            })
+            .collect(),
+        blast_radius: blast_links(h, sa),
         ceiling: sa
             .ceiling
             .map(|c| format!("{:.4}", crate::analyze::round(c, 4))),
@@ -264,4 +296,22 @@ fn answer_groups<'a>(
         }
     }
     groups
+}
+
+fn blast_links<'a>(h: &'a Handbook, sa: &'a ServiceAssessment) -> BlastLinks<'a> {
+    let count = sa.blast_radius.len();
+    let shown: Vec<NameLink<'a>> = sa
+        .blast_radius
+        .names(h)
+        .take(BLAST_LINKS)
+        .map(|name| NameLink {
+            name,
+            url: service_url(h, name),
+        })
+        .collect();
+    BlastLinks {
+        count,
+        more: count - shown.len(),
+        shown,
+    }
 }

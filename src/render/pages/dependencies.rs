@@ -20,6 +20,14 @@ pub(super) struct DependenciesPage<'a> {
     /// External dependency name to the services using it, in service order.
     externals: BTreeMap<&'a str, Vec<&'a str>>,
     findings: Vec<Finding<'a>>,
+    /// Services ranked by how many others fail with them (those with any).
+    blast_ranking: Vec<BlastRank<'a>>,
+}
+
+#[derive(Serialize)]
+struct BlastRank<'a> {
+    service: &'a tera::Value,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -70,7 +78,20 @@ pub(super) fn page<'a>(
             externals.entry(&d.name).or_default().push(&s.name);
         }
     }
+    // O(S log S): counts are popcounts of each service's bit set.
+    let mut blast_ranking: Vec<BlastRank> = a
+        .services
+        .iter()
+        .zip(&f.services)
+        .map(|(sa, service)| BlastRank {
+            service,
+            count: sa.blast_radius.len(),
+        })
+        .filter(|r| r.count > 0)
+        .collect();
+    blast_ranking.sort_by_key(|r| std::cmp::Reverse(r.count));
     DependenciesPage {
+        blast_ranking,
         title: "Dependencies",
         graph_svg: figures::organisation_graph(h, a),
         rows,
