@@ -1,6 +1,6 @@
 //! The documents of a handbook as written, before any cross-checking.
 //!
-//! Each struct mirrors one file format of SPEC sections 2-6 with
+//! Each struct mirrors one file format of docs/format.md sections 2-6 with
 //! `deny_unknown_fields`, so a mistyped key is caught where it is written.
 //! Values that need their own checks (statuses, dates) stay text here and are
 //! judged in `resolve`, so every bad value of a file is reported in one run.

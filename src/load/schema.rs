@@ -140,7 +140,7 @@ const REVIEW: &[Field] = &[
     field("findings", Kind::TextList),
 ];
 
-/// `content/services/<name>.yaml` (SPEC section 5).
+/// `content/services/<name>.yaml` (docs/format.md section 5).
 pub const SERVICE: &[Field] = &[
     required("title", Kind::Text, empty_text),
     required("owner", Kind::Text, empty_text),

@@ -1,4 +1,4 @@
-//! The machine-readable site (SPEC section 10): JSON for scripts and
+//! The machine-readable site (docs/format.md section 10): JSON for scripts and
 //! dashboards, CSV for auditors. Field names are stable.
 
 use std::io;

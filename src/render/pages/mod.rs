@@ -1,4 +1,4 @@
-//! Which page goes where (SPEC section 8), and the data each one gets: one
+//! Which page goes where (docs/format.md section 8), and the data each one gets: one
 //! module per family of pages, each a typed struct handed to Tera as it is.
 
 mod changelog;
