@@ -188,7 +188,7 @@ fn default_handbook_content_is_pinned() {
     }
 
     // Handbook chapters.
-    assert_eq!(count_files("handbook", "md"), 10, "handbook chapters");
+    assert_eq!(count_files("handbook", "md"), 11, "handbook chapters");
 
     // The example organisation and its intended verdicts as of TODAY.
     assert_eq!(count_files("services", "yaml"), 11, "example services");
