@@ -10,6 +10,11 @@
 
 use std::fmt::Write as _;
 
+mod codes;
+pub mod formats;
+
+pub use codes::Code;
+
 use crate::source::SourceFile;
 
 /// How bad a problem is: errors stop the build, warnings are printed.
@@ -24,6 +29,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The stable name of this kind of problem (docs/format.md lists them).
+    pub code: Code,
     /// Path relative to the handbook root, with `/` separators.
     pub file: String,
     /// 1-based; 0 when the problem concerns the whole file.
@@ -45,6 +52,7 @@ impl Diagnostic {
     fn new(severity: Severity, file: &str, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
+            code: Code::Unclassified,
             file: file.to_string(),
             line: 0,
             column: 0,
@@ -115,6 +123,12 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the stable code of this kind of problem.
+    pub fn code(mut self, code: Code) -> Self {
+        self.code = code;
+        self
+    }
+
     /// Sets the width of the caret underline.
     pub fn span(mut self, len: usize) -> Self {
         self.span_len = len.max(1);
@@ -141,7 +155,7 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}: {}", visible(&self.message));
+        let _ = writeln!(out, "{label}[{}]: {}", self.code, visible(&self.message));
         let gutter = if self.line > 0 {
             self.line.to_string().len()
         } else {
@@ -344,7 +358,7 @@ impl Diagnostics {
                     (Severity::Warning, _) => "warnings",
                 };
                 let message = format!("{more} more {word} in this file");
-                let mut d = Diagnostic::new(worst, &file, message);
+                let mut d = Diagnostic::new(worst, &file, message).code(Code::TooManyDiagnostics);
                 d.help = Some(format!(
                     "only the first {limit} problems of a file are shown; fix them and check again"
                 ));
@@ -415,10 +429,11 @@ mod tests {
             "title: A\nanswers:\n  capacity-x:\n",
         );
         let d = Diagnostic::error(&src, 3, 3, "unknown question id `capacity-x`")
+            .code(Code::UnknownQuestionId)
             .help("did you mean `capacity-y`?");
         assert_eq!(
             d.render(),
-            "error: unknown question id `capacity-x`\n --> content/services/a.yaml:3:3\n  |\n3 |   capacity-x:\n  |   ^^^^^^^^^^\n  = help: did you mean `capacity-y`?\n"
+            "error[unknown-question-id]: unknown question id `capacity-x`\n --> content/services/a.yaml:3:3\n  |\n3 |   capacity-x:\n  |   ^^^^^^^^^^\n  = help: did you mean `capacity-y`?\n"
         );
     }
 

@@ -11,6 +11,7 @@
 pub mod analyze;
 pub mod config;
 pub mod date;
+pub mod deny;
 pub mod diagnostics;
 #[doc(hidden)]
 pub mod fuzz_api;

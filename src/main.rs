@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use orr::diagnostics::{plural, Diagnostics};
+use orr::diagnostics::{formats, plural, Diagnostics};
 /// mimalloc rather than the system allocator: a build allocates and frees
 /// millions of small strings and maps from several threads, where glibc's
 /// per-thread arenas cost CPU and keep freed memory as resident.
@@ -37,6 +37,18 @@ struct Common {
     /// Judge the handbook as of this day (YYYY-MM-DD); default: SOURCE_DATE_EPOCH, else today in UTC.
     #[arg(long)]
     today: Option<String>,
+    /// How diagnostics are printed: human (rustc-style, on stderr), json (an
+    /// array on stdout) or github (workflow-command annotations on stdout).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// The forms of `--format`.
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+    Github,
 }
 
 #[derive(Subcommand)]
@@ -59,6 +71,9 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+        /// Fail (exit status 1) on: expired-waivers, expiring-waivers, stale-reviews, warnings (comma separated).
+        #[arg(long, value_delimiter = ',', value_parser = orr::deny::DenyRule::parse)]
+        deny: Vec<orr::deny::DenyRule>,
     },
     /// Build into memory, serve it, rebuild on every change and reload the browser.
     Serve {
@@ -111,7 +126,7 @@ fn main() -> ExitCode {
             force,
         } => build(&common, out, base_url, force),
         Command::Serve { common, bind, port } => serve(&common, bind, port),
-        Command::Check { common } => check(&common),
+        Command::Check { common, deny } => check(&common, &deny),
         Command::Init { dir } => orr::init::init(&dir.unwrap_or_else(|| PathBuf::from(".")))
             .map(|msg| {
                 println!("{msg}");
@@ -163,9 +178,24 @@ fn options(common: &Common, base_url: Option<String>) -> Result<Options, Fatal> 
     })
 }
 
-fn report(diags: &Diagnostics) {
-    if !diags.is_empty() {
-        eprint!("{}", diags.render());
+/// Prints the diagnostics in the chosen format: human text on stderr,
+/// machine formats on stdout (JSON even when empty, so it always parses).
+fn report(diags: &Diagnostics, format: Format) {
+    match format {
+        Format::Human if !diags.is_empty() => eprint!("{}", diags.render()),
+        Format::Human => {}
+        Format::Json => print!("{}", formats::json(&diags.clone().into_sorted())),
+        Format::Github => print!("{}", formats::github(&diags.clone().into_sorted())),
+    }
+}
+
+/// A line for the person reading: on stdout in human format, on stderr
+/// otherwise, so stdout holds only the machine format.
+fn say(format: Format, line: &str) {
+    if format == Format::Human {
+        println!("{line}");
+    } else {
+        eprintln!("{line}");
     }
 }
 
@@ -193,8 +223,8 @@ fn build(
             pages,
             warnings,
         } => {
-            report(&warnings);
-            println!(
+            report(&warnings, common.format);
+            let line = format!(
                 "built {} ({} files) into {} in {} ms, as of {}",
                 plural(pages, "page"),
                 files,
@@ -202,10 +232,11 @@ fn build(
                 started.elapsed().as_millis(),
                 options.today
             );
+            say(common.format, &line);
             Ok(ExitCode::SUCCESS)
         }
         Built::Failed(diags) => {
-            report(&diags);
+            report(&diags, common.format);
             Ok(ExitCode::from(1))
         }
     }
@@ -297,11 +328,22 @@ fn serve(common: &Common, bind: std::net::IpAddr, port: u16) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(common: &Common) -> Result<ExitCode, Fatal> {
+fn check(common: &Common, deny: &[orr::deny::DenyRule]) -> Result<ExitCode, Fatal> {
     let options = options(common, None)?;
     let checked = Engine::new().check(&options);
-    report(&checked.diagnostics);
-    if checked.diagnostics.has_errors() {
+    let denied = orr::deny::apply(
+        deny,
+        &checked.handbook,
+        &checked.assessment,
+        &checked.diagnostics,
+    );
+    let mut diagnostics = checked.diagnostics.clone();
+    diagnostics.extend(denied.diagnostics);
+    report(&diagnostics, common.format);
+    for line in &denied.summaries {
+        eprintln!("{line}");
+    }
+    if diagnostics.has_errors() {
         return Ok(ExitCode::from(1));
     }
     let verdicts = |v: &str| {
@@ -312,7 +354,7 @@ fn check(common: &Common) -> Result<ExitCode, Fatal> {
             .filter(|s| s.verdict.as_str() == v)
             .count()
     };
-    println!(
+    let line = format!(
         "ok: {}, {}, {} ({} go, {} conditional, {} no-go) as of {}",
         plural(checked.handbook.questions.len(), "question"),
         plural(checked.handbook.categories.len(), "category").replace("categorys", "categories"),
@@ -322,6 +364,7 @@ fn check(common: &Common) -> Result<ExitCode, Fatal> {
         verdicts("no-go"),
         options.today
     );
+    say(common.format, &line);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -335,6 +378,7 @@ fn new_service(
     let common = Common {
         root: root.to_path_buf(),
         today: today.map(str::to_string),
+        format: Format::Human,
     };
     let options = options(&common, None)?;
     let checked = Engine::new().judge(&options);

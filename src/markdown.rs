@@ -140,6 +140,7 @@ impl Renderer<'_> {
                                     count - MAX_HEADING_WARNINGS
                                 ),
                             )
+                            .code(crate::diagnostics::Code::HeadingAttributeDropped)
                             .help(headings::HEADING_HELP),
                         );
                     }
@@ -187,7 +188,11 @@ impl Renderer<'_> {
         let at = || source.line_col(offset);
         if let Some(message) = links::refusal(dest) {
             let (line, column) = at();
-            diags.push(Diagnostic::error(source, line, column, message).help(links::LINK_HELP));
+            diags.push(
+                Diagnostic::error(source, line, column, message)
+                    .code(crate::diagnostics::Code::RefusedLink)
+                    .help(links::LINK_HELP),
+            );
             return CowStr::from("#");
         }
         match self.links.resolve(from, dest) {
@@ -206,7 +211,8 @@ impl Renderer<'_> {
                     line,
                     column,
                     format!("link to `{dest}`: there is no file `content/{target}`"),
-                );
+                )
+                .code(crate::diagnostics::Code::BrokenLink);
                 d = match did_you_mean(&target, self.links.known_paths()) {
                     Some(mean) => d.help(mean),
                     None => d.help("relative links point at files of content/, e.g. `../questions/capacity.md`"),
@@ -251,6 +257,7 @@ fn dropped_warning(source: &SourceFile, offset: usize, dropped: headings::Droppe
             dropped.token, dropped.reason
         ),
     )
+    .code(crate::diagnostics::Code::HeadingAttributeDropped)
     .help(headings::HEADING_HELP)
 }
 

@@ -161,7 +161,7 @@ fn unexpected_files_are_warned_about_and_gitignored_ones_are_not_read() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("warning: ignored: service files end in `.yaml`; rename it"),
+            .contains("warning[ignored-file]: ignored: service files end in `.yaml`; rename it"),
         "{}",
         run.stderr
     );

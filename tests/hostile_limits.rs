@@ -167,7 +167,10 @@ fn the_dependencies_page_stays_linear_on_deep_cyclic_graphs() {
     assert!(page.contains("too many to draw legibly"));
     assert!(page.contains("s01999"));
     // One cycle finding naming its members once, not one per member.
-    let cycle_warnings = run.stderr.matches("warning: dependency cycle").count();
+    let cycle_warnings = run
+        .stderr
+        .matches("warning[dependency-cycle]: dependency cycle")
+        .count();
     assert_eq!(
         cycle_warnings,
         1,

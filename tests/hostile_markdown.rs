@@ -271,7 +271,7 @@ fn dropped_heading_attributes_are_located_warnings() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = &run.stderr;
     assert!(
-        text.contains("warning: heading attribute `onfocus` is left out of the page: only `#id` and `.class` reach the page"),
+        text.contains("warning[heading-attribute-dropped]: heading attribute `onfocus` is left out of the page: only `#id` and `.class` reach the page"),
         "{text}"
     );
     // Located at the token, in every kind of file.

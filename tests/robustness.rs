@@ -55,15 +55,26 @@ struct Printed {
     line_col: Option<(usize, usize)>,
 }
 
+/// The severity and message of a `error[code]: message` line, asserting it has a code.
+fn headline(line: &str) -> Option<(&str, &str)> {
+    let (severity, rest) = ["error[", "warning["]
+        .iter()
+        .find_map(|p| line.strip_prefix(p).map(|rest| (&p[..p.len() - 1], rest)))?;
+    let (code, message) = rest.split_once("]: ")?;
+    assert!(
+        !code.is_empty() && code != "unclassified",
+        "a diagnostic without a code: {line}"
+    );
+    Some((severity, message))
+}
+
 /// Parses the rustc-style report, asserting every `-->` line is well formed.
 fn diagnostics(stderr: &str) -> Vec<Printed> {
     let mut out = Vec::new();
     let mut pending: Option<(String, String)> = None;
     for line in stderr.lines() {
-        if let Some(msg) = line.strip_prefix("error: ") {
-            pending = Some(("error".into(), msg.into()));
-        } else if let Some(msg) = line.strip_prefix("warning: ") {
-            pending = Some(("warning".into(), msg.into()));
+        if let Some((severity, msg)) = headline(line) {
+            pending = Some((severity.into(), msg.into()));
         } else if let Some(loc) = line.trim_start().strip_prefix("--> ") {
             let (severity, message) = pending
                 .take()

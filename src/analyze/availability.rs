@@ -113,10 +113,12 @@ impl<'a> Graph<'a> {
                 .find(|d| matches!(&d.target, Target::Service(n) if names.contains(&n.as_str())));
             let message = format!("dependency cycle between {}", names.join(", "));
             let d = match dep {
-                Some(dep) => Diagnostic::at_place(Severity::Warning, &dep.place, message),
+                Some(dep) => Diagnostic::at_place(Severity::Warning, &dep.place, message)
+                    .code(crate::diagnostics::Code::DependencyCycle),
                 None => Diagnostic {
                     severity: Severity::Warning,
                     ..Diagnostic::file_error(&first.source, message)
+                        .code(crate::diagnostics::Code::DependencyCycle)
                 },
             };
             out.push(d.help("services that depend on each other fail together and cannot be started one at a time"));
@@ -151,6 +153,7 @@ impl<'a> Graph<'a> {
                         &dep.place,
                         format!("{}: {message}", service.name),
                     )
+                    .code(crate::diagnostics::Code::AvailabilityCeiling)
                     .help(help.to_string()),
                 );
                 words.push(message);

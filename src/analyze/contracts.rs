@@ -56,6 +56,7 @@ pub struct ContractFinding {
 impl ContractFinding {
     pub fn diagnostic(&self) -> Diagnostic {
         Diagnostic::at_place(Severity::Warning, &self.place, self.message.clone())
+            .code(crate::diagnostics::Code::ContractViolation)
             .help(self.kind.help())
     }
 }

@@ -140,6 +140,7 @@ pub(super) fn history_answer_warnings(
                         answer.question
                     ),
                 )
+                .code(crate::diagnostics::Code::AnswerNotCounted)
                 .help("the answer is kept and shown as history"),
             )
         })

@@ -97,6 +97,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
             Err(hint) => diags.push(crate::diagnostics::Diagnostic {
                 severity: crate::diagnostics::Severity::Warning,
                 ..Diagnostic::file_error(&format!("content/{rel}"), format!("ignored: {hint}"))
+                    .code(crate::diagnostics::Code::IgnoredFile)
             }),
         }
     }
@@ -144,10 +145,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
     for (rel, abs) in walk(&root.join("assets"), diags, root) {
         match std::fs::read(&abs) {
             Ok(bytes) => sources.assets.push((rel, bytes)),
-            Err(e) => diags.push(Diagnostic::file_error(
-                &format!("assets/{rel}"),
-                format!("cannot read: {e}"),
-            )),
+            Err(e) => diags.push(
+                Diagnostic::file_error(&format!("assets/{rel}"), format!("cannot read: {e}"))
+                    .code(crate::diagnostics::Code::FileUnreadable),
+            ),
         }
     }
     sources
@@ -217,7 +218,10 @@ fn read_capped(abs: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<V
     let read =
         std::fs::File::open(abs).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        diags.push(Diagnostic::file_error(shown, format!("cannot read: {e}")));
+        diags.push(
+            Diagnostic::file_error(shown, format!("cannot read: {e}"))
+                .code(crate::diagnostics::Code::FileUnreadable),
+        );
         return None;
     }
     if bytes.len() as u64 > limit {
@@ -225,6 +229,7 @@ fn read_capped(abs: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<V
             shown,
             format!("this file is larger than {}", crate::limits::mib(limit)),
         )
+        .code(crate::diagnostics::Code::FileTooLarge)
         .help(format!(
             "split it into smaller files (limit: {}, {name})",
             crate::limits::mib(limit)
@@ -244,8 +249,9 @@ pub(crate) fn utf8_error(shown: &str, bytes: &[u8], valid_up_to: usize) -> Diagn
         .iter()
         .position(|&b| b == b'\n')
         .map_or(bytes.len(), |i| start + i);
-    let mut d =
-        Diagnostic::file_error(shown, "not valid UTF-8 text").help("save the file as UTF-8");
+    let mut d = Diagnostic::file_error(shown, "not valid UTF-8 text")
+        .code(crate::diagnostics::Code::NotUtf8)
+        .help("save the file as UTF-8");
     d.line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
     d.column = String::from_utf8_lossy(&valid[start..]).chars().count() + 1;
     d.source_line = Some(String::from_utf8_lossy(&bytes[start..end]).into_owned());
@@ -348,10 +354,10 @@ fn service_doc(
         Ok(doc) => Some(YamlDoc { source, stem, doc }),
         Err(e) => {
             // The schema admits only what the types accept; this is a number out of range.
-            diags.push(Diagnostic::file_error(
-                &source.path,
-                format!("cannot read this service file: {e}"),
-            ));
+            diags.push(
+                Diagnostic::file_error(&source.path, format!("cannot read this service file: {e}"))
+                    .code(crate::diagnostics::Code::FileUnreadable),
+            );
             None
         }
     }
@@ -373,6 +379,7 @@ fn markdown_doc<F: DeserializeOwned>(
         Err(line) => {
             diags.push(
                 Diagnostic::error(&source, line, 1, "front matter is not closed")
+                    .code(crate::diagnostics::Code::FrontMatterUnclosed)
                     .help("end the YAML block with a line holding only `---`"),
             );
             return None;
@@ -389,6 +396,7 @@ fn markdown_doc<F: DeserializeOwned>(
                     1,
                     format!("front matter is missing: {}", d.message),
                 )
+                .code(crate::diagnostics::Code::FrontMatterMissing)
                 .help("start the file with a `---` block holding at least `title:`");
             }
             diags.push(d);

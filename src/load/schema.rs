@@ -206,7 +206,8 @@ impl<'a> Checker<'a> {
             .collect();
         let lines = self.lines.get_or_init(|| YamlLines::new(&self.source.text));
         let (line, column) = lines.locate(&segs);
-        let mut d = Diagnostic::error(self.source, line, column, message);
+        let mut d = Diagnostic::error(self.source, line, column, message)
+            .code(crate::diagnostics::Code::SchemaViolation);
         if let Some(help) = help {
             d = d.help(help);
         }

@@ -101,7 +101,8 @@ fn walk_error(e: &ignore::Error, dir: &Path, root: &Path, real_root: &Path) -> D
         }
     }
     let shown = slashed(dir.strip_prefix(root).unwrap_or(dir));
-    let mut d = Diagnostic::file_error(&shown, format!("cannot walk: {e}"));
+    let mut d = Diagnostic::file_error(&shown, format!("cannot walk: {e}"))
+        .code(crate::diagnostics::Code::WalkError);
     if is_loop(e) {
         d.severity = Severity::Warning;
     }
@@ -134,6 +135,7 @@ fn skipped(root: &Path, link: &Path, why: &str) -> Diagnostic {
     Diagnostic {
         severity: Severity::Warning,
         ..Diagnostic::file_error(&shown, why.to_string())
+            .code(crate::diagnostics::Code::SkippedLink)
     }
 }
 

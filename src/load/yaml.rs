@@ -63,7 +63,8 @@ fn located(
         }
     }
     let help = hint_for(&message);
-    let mut d = Diagnostic::error(source, line, column, message);
+    let mut d =
+        Diagnostic::error(source, line, column, message).code(crate::diagnostics::Code::YamlSyntax);
     if let Some(help) = help {
         d = d.help(help);
     }

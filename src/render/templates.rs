@@ -119,8 +119,8 @@ pub fn error_diagnostic(
                 line,
                 column,
                 format!("template error: {message}"),
-            ),
-            None => Diagnostic::file_error(&path, format!("template error: {message}")),
+            ).code(crate::diagnostics::Code::TemplateError),
+            None => Diagnostic::file_error(&path, format!("template error: {message}")).code(crate::diagnostics::Code::TemplateError),
         }
         .help(help_own),
         // An error in a built-in template is ours, unless a template of the
@@ -128,12 +128,12 @@ pub fn error_diagnostic(
         None if !overrides.is_empty() => Diagnostic::file_error(
             &format!("{path} (built-in)"),
             format!("template error: {message}"),
-        )
+        ).code(crate::diagnostics::Code::TemplateError)
         .help("the handbook's own templates (templates/) changed what this built-in template sees; check them"),
         None => Diagnostic::file_error(
             &format!("{path} (built-in)"),
             format!("template error: {message}"),
-        )
+        ).code(crate::diagnostics::Code::TemplateError)
         .help("this is a bug in orr's built-in templates; please report it"),
     }
 }

@@ -33,7 +33,8 @@ pub fn bad_id(source: &SourceFile, line: usize, column: usize, what: &str, id: &
         line,
         column,
         format!("{what} `{id}` is not a valid id"),
-    );
+    )
+    .code(crate::diagnostics::Code::InvalidId);
     if suggestion.is_empty() || suggestion == id {
         d.help("ids use lowercase letters, digits and `-`, starting with a letter or digit")
     } else {
@@ -56,7 +57,8 @@ pub fn bad_chapter_name(source: &SourceFile, stem: &str) -> Option<Diagnostic> {
         format!(
             "chapter file name `{stem}` is not a valid id, so its page would have no reachable URL"
         ),
-    );
+    )
+    .code(crate::diagnostics::Code::InvalidId);
     let rule = "chapter names (and their folders) use lowercase letters, digits and `-`, starting with a letter or digit";
     Some(if suggestion.iter().all(|s| !s.is_empty()) {
         d.help(format!(

@@ -101,12 +101,15 @@ fn check_config(sources: &Sources, diags: &mut Diagnostics) {
     ] {
         if value < 0 {
             let (line, column) = locate(&source.text, &[Seg::Key("policy"), Seg::Key(key)]);
-            diags.push(Diagnostic::error(
-                source,
-                line,
-                column,
-                format!("`{key}` must not be negative"),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    source,
+                    line,
+                    column,
+                    format!("`{key}` must not be negative"),
+                )
+                .code(crate::diagnostics::Code::InvalidConfig),
+            );
         }
     }
     if let Err(message) = crate::config::check_base_url(&sources.config.base_url) {
@@ -114,6 +117,7 @@ fn check_config(sources: &Sources, diags: &mut Diagnostics) {
         let value_column = column + "base_url:".len() + 1;
         diags.push(
             Diagnostic::error(source, line, value_column, message)
+                .code(crate::diagnostics::Code::InvalidConfig)
                 .help("e.g. `base_url: /` or `base_url: https://orr.example.internal/`"),
         );
     }
@@ -229,6 +233,7 @@ fn concepts(sources: &Sources, renderer: &Renderer, diags: &mut Diagnostics) -> 
                         column,
                         format!("concept `{}` links to itself; the link is left out", d.stem),
                     )
+                    .code(crate::diagnostics::Code::ConceptSelfLink)
                     .help("link it to another concept, or remove the link"),
                 );
             } else if known.contains(link.to.as_str()) {
@@ -246,7 +251,8 @@ fn concepts(sources: &Sources, renderer: &Renderer, diags: &mut Diagnostics) -> 
                     line,
                     column,
                     format!("unknown concept `{}` in `links`", link.to),
-                );
+                )
+                .code(crate::diagnostics::Code::UnknownConcept);
                 if let Some(mean) = did_you_mean(&link.to, known.iter().copied()) {
                     e = e.help(mean);
                 }
@@ -322,6 +328,7 @@ fn postmortems<'a>(
                     id_line.1 + 4,
                     format!("postmortem id `{}` is already used by {first}", front.id),
                 )
+                .code(crate::diagnostics::Code::DuplicatePostmortemId)
                 .help("postmortem ids are unique: they are the postmortem's URL"),
             );
         }
@@ -329,12 +336,15 @@ fn postmortems<'a>(
         let date = match parse_date(&front.date) {
             Ok(date) => Some(date),
             Err(e) => {
-                local.push(Diagnostic::error(
-                    &d.source,
-                    date_line.0,
-                    date_line.1 + 6,
-                    format!("postmortem `date`: {e}"),
-                ));
+                local.push(
+                    Diagnostic::error(
+                        &d.source,
+                        date_line.0,
+                        date_line.1 + 6,
+                        format!("postmortem `date`: {e}"),
+                    )
+                    .code(crate::diagnostics::Code::InvalidDate),
+                );
                 None
             }
         };
@@ -352,7 +362,8 @@ fn postmortems<'a>(
                     line,
                     column,
                     format!("unknown service `{name}` in `services`"),
-                );
+                )
+                .code(crate::diagnostics::Code::UnknownService);
                 e = match did_you_mean(name, services.iter().map(String::as_str)) {
                     Some(mean) => e.help(mean),
                     None => e.help("services are the file names of content/services/*.yaml"),

@@ -54,7 +54,7 @@ pub(crate) fn collect(
                 }
                 let id = format!("{}-{}", d.stem, super::ids::suggest_id(&heading.text).split('-').take(4).collect::<Vec<_>>().join("-"));
                 local.push(
-                    Diagnostic::error(&d.source, line, 1, "this level-2 heading has no id, so nobody can answer it")
+                    Diagnostic::error(&d.source, line, 1, "this level-2 heading has no id, so nobody can answer it").code(crate::diagnostics::Code::QuestionWithoutId)
                         .span(d.source.line_text(line).chars().count())
                         .help(format!("end the heading with an id, e.g. `{{#{id}}}`; use `###` for a heading that is not a question")),
                 );
@@ -84,6 +84,7 @@ pub(crate) fn collect(
                     column_of(&pq.doc.source, line, "{#", 1),
                     "a question added by a postmortem needs `category=`",
                 )
+                .code(crate::diagnostics::Code::MissingCategory)
                 .help(format!(
                     "name the bank it joins, e.g. `category={}`",
                     known
@@ -152,6 +153,7 @@ pub(crate) fn collect(
                     &later.place,
                     format!("question id `{}` is already used", q.id),
                 )
+                .code(crate::diagnostics::Code::DuplicateQuestionId)
                 .help(format!(
                     "first defined at {}:{}; ids are unique across all banks and postmortems",
                     earlier.place.file, earlier.place.line
@@ -218,6 +220,7 @@ fn question(
                 *column,
                 format!("a second id `{token}` for question `{id}`"),
             )
+            .code(crate::diagnostics::Code::SecondQuestionId)
             .help("a question has exactly one id: keep the one its answers use"),
         );
     }
@@ -244,6 +247,7 @@ fn question(
         if let Some(class) = token.strip_prefix('.') {
             local.push(
                 Diagnostic::error(source, line, at, format!("unknown attribute `.{class}`"))
+                    .code(crate::diagnostics::Code::UnknownAttribute)
                     .help(format!("question attributes are {}", allowed.join(", "))),
             );
             continue;
@@ -253,7 +257,8 @@ fn question(
             None => (token.as_str(), None),
         };
         if !allowed.contains(&key) {
-            let mut d = Diagnostic::error(source, line, at, format!("unknown attribute `{key}`"));
+            let mut d = Diagnostic::error(source, line, at, format!("unknown attribute `{key}`"))
+                .code(crate::diagnostics::Code::UnknownAttribute);
             d = match did_you_mean(key, allowed.iter().copied()) {
                 Some(mean) => d.help(mean),
                 None => d.help(format!("question attributes are {}", allowed.join(", "))),
@@ -269,6 +274,7 @@ fn question(
                     at,
                     format!("attribute `{key}` is given twice"),
                 )
+                .code(crate::diagnostics::Code::DuplicateAttribute)
                 .help("give each attribute once; a comma list holds several values"),
             );
         }
@@ -276,6 +282,7 @@ fn question(
         let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
             local.push(
                 Diagnostic::error(source, line, at, format!("attribute `{key}` has no value"))
+                    .code(crate::diagnostics::Code::AttributeWithoutValue)
                     .help(format!("write `{key}=...`")),
             );
             continue;
@@ -302,6 +309,7 @@ fn question(
                 "recommended" => q.level = Level::Recommended,
                 other => local.push(
                     Diagnostic::error(source, line, value_at, format!("unknown level `{other}`"))
+                        .code(crate::diagnostics::Code::UnknownLevel)
                         .help("a level is `required` (blocks go) or `recommended`"),
                 ),
             },
@@ -313,7 +321,8 @@ fn question(
                             line,
                             item_at(&tag),
                             format!("unknown tag `{tag}` in `applies`"),
-                        );
+                        )
+                        .code(crate::diagnostics::Code::UnknownTag);
                         d = match did_you_mean(&tag, known.config.tags.keys().map(String::as_str)) {
                             Some(mean) => d.help(mean),
                             None => d.help("declare the tag under `tags:` in content/orr.yaml"),
@@ -332,7 +341,8 @@ fn question(
                             line,
                             item_at(&concept),
                             format!("unknown concept `{concept}`"),
-                        );
+                        )
+                        .code(crate::diagnostics::Code::UnknownConcept);
                         d = match did_you_mean(&concept, known.concepts.iter().copied()) {
                             Some(mean) => d.help(mean),
                             None => d.help("concepts are the file names of content/concepts/*.md"),
@@ -346,12 +356,10 @@ fn question(
             "since" | "retired" => match parse_date(value) {
                 Ok(date) if key == "since" => q.since = Some(date),
                 Ok(date) => q.retired = Some(date),
-                Err(e) => local.push(Diagnostic::error(
-                    source,
-                    line,
-                    value_at,
-                    format!("attribute `{key}`: {e}"),
-                )),
+                Err(e) => local.push(
+                    Diagnostic::error(source, line, value_at, format!("attribute `{key}`: {e}"))
+                        .code(crate::diagnostics::Code::InvalidAttributeValue),
+                ),
             },
             "category" if !known.categories.contains(value) => {
                 let mut d = Diagnostic::error(
@@ -359,7 +367,8 @@ fn question(
                     line,
                     value_at,
                     format!("unknown category `{value}`"),
-                );
+                )
+                .code(crate::diagnostics::Code::UnknownCategory);
                 d = match did_you_mean(value, known.categories.iter().copied()) {
                     Some(mean) => d.help(mean),
                     None => d.help("categories are the file names of content/questions/*.md"),
@@ -372,15 +381,18 @@ fn question(
     }
     if let (Some(since), Some(retired)) = (q.since, q.retired) {
         if retired < since {
-            local.push(Diagnostic::error(
-                source,
-                line,
-                col("retired="),
-                format!(
-                    "question `{}` is retired ({retired}) before it was added ({since})",
-                    q.id
-                ),
-            ));
+            local.push(
+                Diagnostic::error(
+                    source,
+                    line,
+                    col("retired="),
+                    format!(
+                        "question `{}` is retired ({retired}) before it was added ({since})",
+                        q.id
+                    ),
+                )
+                .code(crate::diagnostics::Code::RetiredBeforeAdded),
+            );
         }
     }
     q.guidance_html = renderer.render(source, section.body(), local);
@@ -435,7 +447,7 @@ pub(crate) fn malformed_block_id(heading_text: &str) -> Option<String> {
 /// The error for a heading whose attribute block is malformed.
 pub(crate) fn malformed_block(source: &SourceFile, line: usize) -> Diagnostic {
     let column = column_of(source, line, "{#", 1);
-    Diagnostic::error(source, line, column, "this heading's attribute block `{#...}` is malformed, so its question cannot be read")
+    Diagnostic::error(source, line, column, "this heading's attribute block `{#...}` is malformed, so its question cannot be read").code(crate::diagnostics::Code::MalformedAttributeBlock)
         .help("end the heading with one block `{#id key=value ...}`: closed with `}`, without nested braces")
 }
 

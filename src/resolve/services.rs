@@ -38,7 +38,8 @@ pub(crate) fn resolve_services(
                     "prose for a service `{}` that has no `content/services/{}.yaml`",
                     p.stem, p.stem
                 ),
-            );
+            )
+            .code(crate::diagnostics::Code::OrphanServiceProse);
             d = match did_you_mean(&p.stem, names.iter().copied()) {
                 Some(mean) => d.help(mean),
                 None => d.help("a service's prose sits beside its YAML file, with the same name"),
@@ -121,14 +122,16 @@ impl ServiceChecker<'_, '_> {
 
     fn error(&mut self, path: &[Seg], message: impl Into<String>) -> &mut Diagnostic {
         let (line, column) = self.at(path);
-        let d = Diagnostic::error(&self.doc.source, line, column, message);
+        let d = Diagnostic::error(&self.doc.source, line, column, message)
+            .code(crate::diagnostics::Code::InvalidService);
         self.local.push(d);
         self.local.last_mut().expect("just pushed")
     }
 
     fn value_error(&mut self, path: &[Seg], message: impl Into<String>) -> &mut Diagnostic {
         let (line, column) = self.value_at(path);
-        let d = Diagnostic::error(&self.doc.source, line, column, message);
+        let d = Diagnostic::error(&self.doc.source, line, column, message)
+            .code(crate::diagnostics::Code::InvalidService);
         self.local.push(d);
         self.local.last_mut().expect("just pushed")
     }
@@ -181,6 +184,7 @@ impl ServiceChecker<'_, '_> {
                         column,
                         format!("unknown tag `{tag}`"),
                     )
+                    .code(crate::diagnostics::Code::UnknownTag)
                     .help(help),
                 );
             }
@@ -330,7 +334,9 @@ impl ServiceChecker<'_, '_> {
                 .unwrap_or_else(|| {
                     "answers are keyed by the ids of the questions in content/questions/".into()
                 });
-            self.error(&key, format!("unknown question id `{id}`")).help = Some(help);
+            let d = self.error(&key, format!("unknown question id `{id}`"));
+            d.help = Some(help);
+            d.code = crate::diagnostics::Code::UnknownQuestionId;
             return None;
         };
         let field = |f: &'static str| [Seg::Key("answers"), Seg::Key(id), Seg::Key(f)];
@@ -586,6 +592,7 @@ impl ServiceChecker<'_, '_> {
                             column,
                             format!("unknown question id `{finding}` in `findings`"),
                         )
+                        .code(crate::diagnostics::Code::UnknownQuestionId)
                         .help(help),
                     );
                 }
