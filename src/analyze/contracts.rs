@@ -56,12 +56,23 @@ pub struct ContractFinding {
 impl ContractFinding {
     pub fn diagnostic(&self) -> Diagnostic {
         Diagnostic::at_place(Severity::Warning, &self.place, self.message.clone())
-            .code(crate::diagnostics::Code::ContractViolation)
+            .code(self.kind.code())
             .help(self.kind.help())
     }
 }
 
 impl ContractKind {
+    /// The diagnostic code of this kind of finding (the same name).
+    fn code(self) -> crate::diagnostics::Code {
+        use crate::diagnostics::Code;
+        match self {
+            ContractKind::TimeoutBudget => Code::TimeoutBudget,
+            ContractKind::RetryAmplification => Code::RetryAmplification,
+            ContractKind::LatencyBudget => Code::LatencyBudget,
+            ContractKind::OptimisticSlo => Code::OptimisticSlo,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ContractKind::TimeoutBudget => "timeout-budget",

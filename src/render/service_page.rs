@@ -13,7 +13,8 @@ use super::fragments::{waivers_of, Fragments};
 use super::pages::risks::{risk_matrix, risk_row, RiskLine, RiskMatrix};
 use super::pages::waivers::{waiver_row, WaiverLine};
 use super::views::{
-    dependency_line, pct, question_url, service_url, state_label, DependencyLine, NameLink,
+    dependant_links, dependency_line, pct, question_url, service_url, state_label, DependencyLine,
+    NameLink,
 };
 
 #[derive(Serialize)]
@@ -198,16 +199,7 @@ pub(crate) fn service_page<'a>(
             .iter()
             .map(|d| dependency_line(h, d))
             .collect(),
-        dependants: a
-            .dependants
-            .get(&s.name)
-            .into_iter()
-            .flatten()
-            .map(|n| NameLink {
-                name: n,
-                url: service_url(h, n),
-            })
-            .collect(),
+        dependants: dependant_links(h, a, &s.name),
         contract_findings: sa
             .dependency_findings
             .iter()

@@ -271,6 +271,19 @@ pub fn dependency_line<'a>(h: &Handbook, view: &'a DependencyView) -> Dependency
     }
 }
 
+/// The services that depend on `name`, as links, sorted by name.
+pub fn dependant_links<'a>(h: &Handbook, a: &'a Assessment, name: &str) -> Vec<NameLink<'a>> {
+    a.dependants
+        .get(name)
+        .into_iter()
+        .flatten()
+        .map(|n| NameLink {
+            name: n,
+            url: service_url(h, n),
+        })
+        .collect()
+}
+
 /// A question row with the question's guidance, for pages that show it.
 #[derive(Serialize)]
 pub struct GuidedQuestion<'a> {

@@ -10,7 +10,7 @@ use crate::analyze::Assessment;
 use crate::model::Handbook;
 use crate::render::figures;
 use crate::render::fragments::Fragments;
-use crate::render::views::{dependency_line, service_url, DependencyLine, NameLink};
+use crate::render::views::{dependant_links, dependency_line, DependencyLine, NameLink};
 
 #[derive(Serialize)]
 pub(super) struct DependenciesPage<'a> {
@@ -60,16 +60,7 @@ pub(super) fn page<'a>(
                 .iter()
                 .map(|d| dependency_line(h, d))
                 .collect(),
-            dependants: a
-                .dependants
-                .get(&s.name)
-                .into_iter()
-                .flatten()
-                .map(|n| NameLink {
-                    name: n,
-                    url: service_url(h, n),
-                })
-                .collect(),
+            dependants: dependant_links(h, a, &s.name),
         })
         .collect();
     let mut externals: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
