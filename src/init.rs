@@ -210,7 +210,7 @@ pub fn service_skeleton(handbook: &Handbook, name: &str, tags: &[String], today:
                 one_line(&q.id),
                 one_line(&q.title)
             );
-            let _ = writeln!(out, "  #   status: yes");
+            let _ = writeln!(out, "  #   status: \"yes\"");
             let _ = writeln!(out, "  #   evidence: https://");
         }
     }
