@@ -98,8 +98,8 @@ impl Diagnostic {
         let mut d = Self::new(severity, &place.file, message);
         d.line = place.line;
         d.column = place.column;
-        d.source_line = Some(place.text.clone());
-        d.span_len = token_len(&place.text, place.column);
+        d.source_line = Some(place.text().to_string());
+        d.span_len = token_len(place.text(), place.column);
         d
     }
 

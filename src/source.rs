@@ -6,11 +6,15 @@
 //! asks for its column, so counting characters from the line start (O(line)
 //! per lookup, O(n^2) per file) is not an option.
 
+use std::sync::Arc;
+
 /// One file of the handbook, kept whole so diagnostics can quote it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Relative to the handbook root, `/`-separated: what users see in errors.
     pub path: String,
+    /// `path` again, shared by every [`Place`] in this file instead of copied into each.
+    shared_path: Arc<str>,
     pub text: String,
     line_starts: Vec<usize>,
     /// Characters that start before byte `i * CHUNK`, for every chunk boundary.
@@ -31,8 +35,10 @@ impl SourceFile {
             count += char_starts(chunk);
             chars_before_chunk.push(count);
         }
+        let path = path.into();
         SourceFile {
-            path: path.into(),
+            shared_path: Arc::from(path.as_str()),
+            path,
             text,
             line_starts,
             chars_before_chunk,
@@ -116,13 +122,15 @@ impl SourceFile {
         self.line_starts.len()
     }
 
-    /// A place in this file, kept in the model for diagnostics raised later.
-    pub fn place(&self, line: usize, column: usize) -> Place {
+    /// A place in this file, kept in the model for diagnostics raised later. It
+    /// shares the file (two reference counts) instead of copying the path and the
+    /// line: a large organisation has hundreds of thousands of answers.
+    pub fn place(self: &Arc<Self>, line: usize, column: usize) -> Place {
         Place {
-            file: self.path.clone(),
+            file: Arc::clone(&self.shared_path),
             line,
             column,
-            text: self.line_text(line).to_string(),
+            source: Some(Arc::clone(self)),
         }
     }
 }
@@ -137,19 +145,57 @@ fn char_starts(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
-/// Where something was written, remembered after the source text is gone.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+/// Where something was written, remembered in the model for diagnostics raised
+/// after loading; the line it quotes is looked up only when one is made.
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Place {
-    pub file: String,
+    #[serde(serialize_with = "serialize_str")]
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
     #[serde(skip)]
-    pub text: String,
+    source: Option<Arc<SourceFile>>,
+}
+
+impl Place {
+    /// The text of the line, without its newline (empty for a place made by hand).
+    pub fn text(&self) -> &str {
+        self.source
+            .as_deref()
+            .map_or("", |s| s.line_text(self.line))
+    }
+}
+
+/// Two places are equal when they point at the same spot of the same file.
+impl PartialEq for Place {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.file, self.line, self.column) == (&other.file, other.line, other.column)
+    }
+}
+
+impl Eq for Place {}
+
+fn serialize_str<S: serde::Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_quote_their_line_from_the_shared_file() {
+        let file = Arc::new(SourceFile::new("s.yaml", "a: 1\nb: 2\n"));
+        let place = file.place(2, 1);
+        assert_eq!(
+            (&*place.file, place.line, place.text()),
+            ("s.yaml", 2, "b: 2")
+        );
+        assert_eq!(place, file.place(2, 1));
+        assert_eq!(Place::default().text(), "");
+        let json = serde_json::to_string(&place).expect("serialises");
+        assert_eq!(json, r#"{"file":"s.yaml","line":2,"column":1}"#);
+    }
 
     #[test]
     fn maps_offsets_to_lines() {

@@ -247,7 +247,7 @@ fn finding(
         kind,
         path,
         message,
-        file: dep.place.file.clone(),
+        file: dep.place.file.to_string(),
         line: dep.place.line,
         place: dep.place.clone(),
     }

@@ -16,6 +16,7 @@ pub mod yaml_budget;
 pub mod yaml_locate;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -30,7 +31,8 @@ use walk::walk;
 /// A Markdown document: its source, its parsed front matter and its sections.
 #[derive(Debug, Clone)]
 pub struct MarkdownDoc<F> {
-    pub source: SourceFile,
+    /// Shared with every [`crate::source::Place`] made in it.
+    pub source: Arc<SourceFile>,
     /// Path under its folder without `.md`: `capacity`, or `guides/runbooks` for nested chapters.
     pub stem: String,
     pub front: F,
@@ -40,7 +42,8 @@ pub struct MarkdownDoc<F> {
 /// A YAML document and its source.
 #[derive(Debug, Clone)]
 pub struct YamlDoc<T> {
-    pub source: SourceFile,
+    /// Shared with every [`crate::source::Place`] made in it.
+    pub source: Arc<SourceFile>,
     pub stem: String,
     pub doc: T,
 }
@@ -351,7 +354,11 @@ fn service_doc(
     checker.check_document(&mut value, schema::SERVICE, "a service file");
     diags.append(&mut checker.diagnostics);
     match serde_yaml::from_value::<ServiceRaw>(value) {
-        Ok(doc) => Some(YamlDoc { source, stem, doc }),
+        Ok(doc) => Some(YamlDoc {
+            source: Arc::new(source),
+            stem,
+            doc,
+        }),
         Err(e) => {
             // The schema admits only what the types accept; this is a number out of range.
             diags.push(
@@ -405,7 +412,7 @@ fn markdown_doc<F: DeserializeOwned>(
     };
     let sections = markdown::sections(split.body, split.body_offset, split_h2);
     Some(MarkdownDoc {
-        source,
+        source: Arc::new(source),
         stem,
         front,
         sections,

@@ -125,7 +125,8 @@ pub struct AnswerRaw {
     pub note: Option<String>,
     pub plan: Option<String>,
     pub due: Option<String>,
-    pub waiver: Option<WaiverRaw>,
+    /// Boxed: most answers have none, and there are hundreds of thousands of answers.
+    pub waiver: Option<Box<WaiverRaw>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -8,6 +8,7 @@
 //! required one replaced by a neutral placeholder) so the typed
 //! deserialization that follows succeeds and the later checks still run.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use serde_yaml::{Mapping, Value};
@@ -163,10 +164,12 @@ pub struct Checker<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A path into the document, owned (keys come from the document itself).
+/// A path into the document, its keys borrowed from the document itself (owned
+/// only for the rare key that is not text), so a path costs nothing until an
+/// error needs locating.
 #[derive(Clone, Debug)]
-enum Step {
-    Key(String),
+enum Step<'k> {
+    Key(Cow<'k, str>),
     Item(usize),
 }
 
@@ -180,7 +183,7 @@ impl<'a> Checker<'a> {
     }
 
     /// An error at the value of the key at `path` (after `key:`), for wrong types.
-    fn value_error(&mut self, path: &[Step], message: String, help: Option<String>) {
+    fn value_error(&mut self, path: &[Step<'_>], message: String, help: Option<String>) {
         self.error(path, message, help);
         if let Some(d) = self.diagnostics.last_mut() {
             let line = self.source.line_text(d.line);
@@ -196,11 +199,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&mut self, path: &[Step], message: String, help: Option<String>) {
+    fn error(&mut self, path: &[Step<'_>], message: String, help: Option<String>) {
         let segs: Vec<Seg> = path
             .iter()
             .map(|s| match s {
-                Step::Key(k) => Seg::Key(k.as_str()),
+                Step::Key(k) => Seg::Key(k),
                 Step::Item(i) => Seg::Item(*i),
             })
             .collect();
@@ -224,7 +227,7 @@ impl<'a> Checker<'a> {
         &mut self,
         value: &mut Value,
         fields: &'static [Field],
-        path: &[Step],
+        path: &[Step<'_>],
         what: &str,
     ) {
         if value.is_null() {
@@ -249,12 +252,11 @@ impl<'a> Checker<'a> {
             *value = Value::Mapping(filled);
             return;
         };
-        let keys: Vec<Value> = map.keys().cloned().collect();
-        for key in keys {
-            let name = key
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| yaml_text(&key));
+        // Keys to drop once the walk is over (removing them as they come would
+        // need every key cloned first); the map ends up the same.
+        let mut dropped: Vec<Value> = Vec::new();
+        for (key, slot) in map.iter_mut() {
+            let name = key_name(key);
             let mut at = path.to_vec();
             at.push(Step::Key(name.clone()));
             let Some(field) = fields.iter().find(|f| f.name == name) else {
@@ -269,20 +271,18 @@ impl<'a> Checker<'a> {
                     None => format!("valid keys here: {list}"),
                 };
                 self.error(&at, format!("unknown key `{name}` in {what}"), Some(help));
-                map.remove(&key);
-                continue;
-            };
-            let Some(slot) = map.get_mut(&key) else {
+                dropped.push(key.clone());
                 continue;
             };
             if !self.check_value(slot, field, &at) {
                 match field.placeholder {
                     Some(placeholder) => *slot = placeholder(),
-                    None => {
-                        map.remove(&key);
-                    }
+                    None => dropped.push(key.clone()),
                 }
             }
+        }
+        for key in &dropped {
+            map.remove(key);
         }
         for field in fields {
             if let (Some(placeholder), false) = (field.placeholder, map.contains_key(field.name)) {
@@ -297,7 +297,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks one value; `false` (after reporting) when it must be dropped or replaced.
-    fn check_value(&mut self, value: &mut Value, field: &Field, path: &[Step]) -> bool {
+    fn check_value(&mut self, value: &mut Value, field: &Field, path: &[Step<'_>]) -> bool {
         let name = field.name;
         let wrong = |expected: &str, value: &Value| {
             format!("`{name}` must be {expected}, not {}", describe(value))
@@ -417,10 +417,7 @@ impl<'a> Checker<'a> {
                     return false;
                 };
                 for (key, item) in map.iter_mut() {
-                    let id = key
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| yaml_text(key));
+                    let id = key_name(key);
                     let mut at = path.to_vec();
                     at.push(Step::Key(id.clone()));
                     self.check_map(item, fields, &at, &format!("`{id}`"));
@@ -428,6 +425,14 @@ impl<'a> Checker<'a> {
                 true
             }
         }
+    }
+}
+
+/// A mapping key as text: borrowed when it is text, written out otherwise.
+fn key_name(key: &Value) -> Cow<'_, str> {
+    match key.as_str() {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(yaml_text(key)),
     }
 }
 

@@ -139,17 +139,40 @@ where
             self,
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
-            let mut out = std::collections::BTreeMap::new();
+            // Collected in a Vec and built in one go at the end: `from_iter` packs the
+            // map's nodes full, where inserting keys in order leaves each about half empty.
+            let mut entries: Vec<(String, V)> = Vec::new();
+            let mut seen = FirstSeen::default();
             while let Some((key, value)) = map.next_entry::<String, V>()? {
-                if out.contains_key(&key) {
+                if seen.repeats(&entries, &key) {
                     return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
                 }
-                out.insert(key, value);
+                entries.push((key, value));
             }
-            Ok(out)
+            Ok(entries.into_iter().collect())
         }
     }
     deserializer.deserialize_any(Unique(std::marker::PhantomData))
+}
+
+/// Which keys of a mapping came before: nothing to store while they arrive in
+/// ascending order (the usual case), a set of them once one does not.
+#[derive(Default)]
+struct FirstSeen {
+    unordered: Option<std::collections::HashSet<String>>,
+}
+
+impl FirstSeen {
+    /// Whether `key` is among the keys of `earlier`, every key seen so far in order.
+    fn repeats<V>(&mut self, earlier: &[(String, V)], key: &str) -> bool {
+        if self.unordered.is_none() && earlier.last().is_none_or(|(last, _)| last.as_str() < key) {
+            return false;
+        }
+        let set = self
+            .unordered
+            .get_or_insert_with(|| earlier.iter().map(|(k, _)| k.clone()).collect());
+        !set.insert(key.to_string())
+    }
 }
 
 /// serde_yaml appends " at line N column M"; the diagnostic shows that itself.
@@ -296,6 +319,32 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Answers keyed in or out of order: every repeat is caught, the first one named.
+    #[test]
+    fn unique_keys_catch_repeats_in_any_order() {
+        #[derive(Debug, Deserialize)]
+        struct Answers {
+            #[serde(deserialize_with = "unique_keys")]
+            answers: std::collections::BTreeMap<String, u32>,
+        }
+        let read = |yaml: &str| serde_yaml::from_str::<Answers>(yaml).map(|a| a.answers);
+        let sorted = read("answers: {a: 1, b: 2, c: 3}").expect("no repeat");
+        assert_eq!(sorted.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        let unsorted = read("answers: {c: 3, a: 1, b: 2}").expect("no repeat");
+        assert_eq!(unsorted.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        for (yaml, key) in [
+            ("answers: {a: 1, b: 2, a: 3}", "`a`"),
+            ("answers: {c: 1, a: 2, c: 3, a: 4}", "`c`"),
+            ("answers: {a: 1, c: 2, b: 3, b: 4}", "`b`"),
+        ] {
+            let message = read(yaml).expect_err(yaml).to_string();
+            assert!(
+                message.contains(&format!("duplicate key {key}")),
+                "{message}"
+            );
+        }
+    }
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]

@@ -2,6 +2,7 @@
 //! the banks and from postmortems, checked and put in checklist order.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -172,7 +173,7 @@ pub(crate) fn collect(
 /// One question from its heading; `None` when its id is unusable.
 #[allow(clippy::too_many_arguments)]
 fn question(
-    source: &SourceFile,
+    source: &Arc<SourceFile>,
     heading: &Heading,
     section: &Section,
     category: &str,

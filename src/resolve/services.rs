@@ -212,12 +212,15 @@ impl ServiceChecker<'_, '_> {
             .enumerate()
             .filter_map(|(i, d)| self.dependency(i, d, &name))
             .collect();
-        let mut answers = BTreeMap::new();
+        // Collected then built in one go: `BTreeMap::from_iter` packs its nodes full,
+        // where inserting in order leaves each about half empty (~200k answers per 1,000 services).
+        let mut answers = Vec::with_capacity(raw.answers.len());
         for (id, answer) in &raw.answers {
             if let Some(a) = self.answer(id, answer) {
-                answers.insert(id.clone(), a);
+                answers.push((id.clone(), a));
             }
         }
+        let answers: BTreeMap<String, Answer> = answers.into_iter().collect();
         let risks = self.risks();
         let reviews = self.reviews();
         Service {
