@@ -148,3 +148,26 @@ fn a_syntax_error_in_the_handbooks_template_points_at_its_line() {
     assert!(!run.stderr.contains("bug in orr"), "{}", run.stderr);
     assert!(!run.stderr.contains("base.html"), "{}", run.stderr);
 }
+
+#[test]
+fn true_and_false_from_yaml_1_1_tools_read_as_yes_and_no() {
+    let dir = with_service(
+        "title: Solo\nowner: t\ntier: 2\nanswers:\n  cap-peak: {status: true, evidence: https://e.example/a}\n  cap-cold: {status: false, note: not yet}\n  bk-docs: {status: \"yes\", evidence: https://e.example/d}\n",
+    );
+    let check = run_on("check", dir.path());
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let site = build(dir.path(), &[]);
+    let solo = json(&site.join("api/services/solo.json"));
+    let state = |q: &str| {
+        solo["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["question"] == q)
+            .map(|a| a["state"].clone())
+            .unwrap()
+    };
+    assert_eq!(state("cap-peak"), "yes");
+    assert_eq!(state("cap-cold"), "no");
+    assert_eq!(state("bk-docs"), "yes");
+}

@@ -344,9 +344,11 @@ impl ServiceChecker<'_, '_> {
         };
         let field = |f: &'static str| [Seg::Key("answers"), Seg::Key(id), Seg::Key(f)];
         let status = match a.status.as_str() {
-            "yes" => Status::Yes,
+            // `true` and `false` are what YAML 1.1 tools (PyYAML, linters) make of
+            // an unquoted yes and no; a file they wrote back reads the same here.
+            "yes" | "true" | "True" | "TRUE" => Status::Yes,
             "partial" => Status::Partial,
-            "no" => Status::No,
+            "no" | "false" | "False" | "FALSE" => Status::No,
             "waived" => Status::Waived,
             other => {
                 let help = did_you_mean(other, ["yes", "partial", "no", "waived"])
