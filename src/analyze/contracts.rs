@@ -439,7 +439,7 @@ fn optimistic_slos(
             let (Some(dep_ceiling), CeilingStatus::Below) = ceilings[t] else {
                 continue;
             };
-            let Some(dep_slo) = graph.service(t).slo.availability else {
+            let Some(dep_slo) = graph.service(t).slo.availability.filter(|s| *s > 0.0) else {
                 continue;
             };
             let own = ceilings[v].0.unwrap_or(100.0);
