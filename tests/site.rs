@@ -462,3 +462,15 @@ fn pages_carry_parseable_accessible_diagrams_matching_the_model() {
     roxmltree::Document::parse(svgs(&concepts)[0]).unwrap();
     assert!(concepts.contains("href=\"/concepts/load-testing/\""));
 }
+
+#[test]
+fn every_page_names_a_favicon_the_site_has() {
+    let dir = common::handbook("valid", &[]);
+    let site = common::build(dir.path(), &[]);
+    let page = common::read(&site.join("index.html"));
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"/assets/favicon.svg\""),
+        "{page}"
+    );
+    assert!(site.join("assets/favicon.svg").is_file());
+}

@@ -65,8 +65,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The built-in stylesheet, written to `assets/` unless the handbook has its own.
-pub const BUILTIN_ASSETS: &[(&str, &[u8])] =
-    &[("style.css", include_bytes!("../../assets/style.css"))];
+pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../assets/style.css")),
+    ("favicon.svg", include_bytes!("../../assets/favicon.svg")),
+];
 
 /// Builds the template set; template syntax errors become diagnostics.
 pub fn load(
