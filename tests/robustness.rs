@@ -270,8 +270,9 @@ fn table() -> Vec<Case> {
         c("tab indentation in YAML", "handbook/intro.md", "---\ntitle: Intro\n\tweight: 1\n---\nbody\n", 1)
             .at("tab", At(INTRO, 3, Some(1))),
         // Wrong YAML types everywhere.
-        c("status: true", "services/checkout.yaml", svc("answers:\n  capacity-replica-peak:\n    status: true\n    evidence: https://x\n"), 1)
-            .at("unknown status `true`", At(SVC, 6, Some(13))),
+        // `true` reads as yes (what YAML 1.1 tools write); `on` is no status.
+        c("status: on", "services/checkout.yaml", svc("answers:\n  capacity-replica-peak:\n    status: on\n    evidence: https://x\n"), 1)
+            .at("unknown status `on`", At(SVC, 6, Some(13))),
         c("tier: \"1\"", "services/checkout.yaml", svc("").replace("tier: 1", "tier: \"1\""), 1)
             .at("`tier` must be a whole number, not the text \"1\"", At(SVC, 3, Some(7))),
         c("availability: \"99.9\"", "services/checkout.yaml", svc("slo:\n  availability: \"99.9\"\n"), 1)
