@@ -25,6 +25,7 @@ pub fn init(dir: &Path) -> Result<String, String> {
     std::fs::create_dir_all(&content)
         .map_err(|e| format!("cannot create `{}`: {e}", content.display()))?;
     write_dir(&DEFAULT_CONTENT, &content)?;
+    write_schemas(&dir.join("schema"))?;
     let gitignore = dir.join(".gitignore");
     if std::fs::symlink_metadata(&gitignore).is_err() {
         // The site, and the lock and staging folders `orr build` keeps beside it.
@@ -35,6 +36,32 @@ pub fn init(dir: &Path) -> Result<String, String> {
         dir.display(),
         dir.display()
     ))
+}
+
+/// Where a service file's modeline finds the schema: `schema/` at the
+/// handbook's root, seen from `content/services/`. A relative path works
+/// offline and in any checkout.
+pub const SERVICE_SCHEMA_MODELINE: &str =
+    "# yaml-language-server: $schema=../../schema/service.schema.json";
+
+/// Writes the JSON Schemas into `dir` (created if missing), replacing older
+/// copies: they are generated, so the newest orr's are the right ones.
+pub fn write_schemas(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    for (name, text) in crate::load::json_schema::schema_files() {
+        let path = dir.join(name);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "`{}` is a symbolic link; orr writes only regular files",
+                path.display()
+            ));
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn write_dir(dir: &Dir, target: &Path) -> Result<(), String> {
@@ -153,6 +180,7 @@ fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// The skeleton: required keys filled with placeholders, each applicable question as a comment to fill in.
 pub fn service_skeleton(handbook: &Handbook, name: &str, tags: &[String], today: Date) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "{SERVICE_SCHEMA_MODELINE}");
     let _ = writeln!(
         out,
         "# Readiness answers for `{name}`. Written by `orr new service` on {today}."

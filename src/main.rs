@@ -91,6 +91,12 @@ enum Command {
         /// Where to create it (default: the current directory).
         dir: Option<PathBuf>,
     },
+    /// Write the JSON Schemas of service files and orr.yaml, for editors.
+    Schema {
+        /// Directory to write service.schema.json and orr.schema.json into.
+        #[arg(long, default_value = "schema")]
+        out: PathBuf,
+    },
     /// Write a skeleton file.
     New {
         #[command(subcommand)]
@@ -130,6 +136,14 @@ fn main() -> ExitCode {
         Command::Init { dir } => orr::init::init(&dir.unwrap_or_else(|| PathBuf::from(".")))
             .map(|msg| {
                 println!("{msg}");
+                ExitCode::SUCCESS
+            })
+            .map_err(Fatal),
+        Command::Schema { out } => orr::init::write_schemas(&out)
+            .map(|paths| {
+                for path in paths {
+                    println!("wrote {}", path.display());
+                }
                 ExitCode::SUCCESS
             })
             .map_err(Fatal),

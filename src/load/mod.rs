@@ -7,6 +7,7 @@
 //! sorted by path, so the order of discovery never shows in the output.
 
 pub mod frontmatter;
+pub mod json_schema;
 pub mod markdown;
 pub mod raw;
 pub mod schema;

@@ -37,6 +37,8 @@ pub enum Kind {
     ListOf(&'static [Field]),
     /// A mapping from free keys (ids) to mappings with these fields.
     KeyedMaps(&'static [Field]),
+    /// A mapping from free keys to texts.
+    TextMap,
 }
 
 /// One key of a mapping.
@@ -83,16 +85,16 @@ fn open_status() -> Value {
     Value::String("no".into())
 }
 
-const SLO: &[Field] = &[
+pub(crate) const SLO: &[Field] = &[
     field("availability", Kind::Number),
     field("latency_p99_ms", Kind::Number),
 ];
-const ONCALL: &[Field] = &[
+pub(crate) const ONCALL: &[Field] = &[
     field("rotation", Kind::Text),
     field("members", Kind::Count),
     field("escalation", Kind::TextList),
 ];
-const DEPENDENCY: &[Field] = &[
+pub(crate) const DEPENDENCY: &[Field] = &[
     field("service", Kind::Text),
     field("external", Kind::Text),
     field("availability", Kind::Number),
@@ -102,13 +104,13 @@ const DEPENDENCY: &[Field] = &[
     field("circuit_breaker", Kind::Bool),
     field("fallback", Kind::Text),
 ];
-const HISTORY_EVENT: &[Field] = &[
+pub(crate) const HISTORY_EVENT: &[Field] = &[
     required("date", Kind::Text, placeholder_date),
     required("event", Kind::Text, empty_text),
     field("by", Kind::Text),
     field("note", Kind::Text),
 ];
-const WAIVER: &[Field] = &[
+pub(crate) const WAIVER: &[Field] = &[
     field("reason", Kind::Text),
     field("approver", Kind::Text),
     field("granted", Kind::Text),
@@ -116,7 +118,7 @@ const WAIVER: &[Field] = &[
     field("ticket", Kind::Text),
     field("history", Kind::ListOf(HISTORY_EVENT)),
 ];
-const ANSWER: &[Field] = &[
+pub(crate) const ANSWER: &[Field] = &[
     required("status", Kind::Text, open_status),
     field("evidence", Kind::Text),
     field("note", Kind::Text),
@@ -124,7 +126,7 @@ const ANSWER: &[Field] = &[
     field("due", Kind::Text),
     field("waiver", Kind::Map(WAIVER)),
 ];
-const RISK: &[Field] = &[
+pub(crate) const RISK: &[Field] = &[
     required("id", Kind::Text, empty_text),
     required("title", Kind::Text, empty_text),
     field("impact", Kind::Text),
@@ -133,7 +135,7 @@ const RISK: &[Field] = &[
     field("status", Kind::Text),
     field("mitigations", Kind::TextList),
 ];
-const REVIEW: &[Field] = &[
+pub(crate) const REVIEW: &[Field] = &[
     required("date", Kind::Text, placeholder_date),
     required("reviewer", Kind::Text, empty_text),
     required("decision", Kind::Text, empty_text),
@@ -154,6 +156,24 @@ pub const SERVICE: &[Field] = &[
     field("answers", Kind::KeyedMaps(ANSWER)),
     field("risks", Kind::ListOf(RISK)),
     field("reviews", Kind::ListOf(REVIEW)),
+];
+
+const POLICY: &[Field] = &[
+    field("waiver_max_days", Kind::Int),
+    field("expiring_soon_days", Kind::Int),
+    field("review_max_age_days", Kind::Int),
+    field("risk_blocker_score", Kind::Count),
+    field("retry_amplification_max", Kind::Count),
+];
+
+/// `content/orr.yaml` (src/config.rs): read by serde, described here so its
+/// JSON Schema comes from the same kind of table as the service file's.
+pub const CONFIG: &[Field] = &[
+    field("title", Kind::Text),
+    field("base_url", Kind::Text),
+    field("bank_version", Kind::Text),
+    field("policy", Kind::Map(POLICY)),
+    field("tags", Kind::TextMap),
 ];
 
 /// Walks a parsed document, reporting and repairing what does not fit.
@@ -407,6 +427,18 @@ impl<'a> Checker<'a> {
                 }
                 true
             }
+            Kind::TextMap => {
+                let ok = match value {
+                    Value::Null => true,
+                    Value::Mapping(map) => map.values().all(|v| v.is_string()),
+                    _ => false,
+                };
+                if !ok {
+                    let message = wrong("a mapping of `key: text` lines", value);
+                    self.value_error(path, message, None);
+                }
+                ok
+            }
             Kind::KeyedMaps(fields) => {
                 if value.is_null() {
                     return true;
@@ -544,6 +576,12 @@ mod tests {
         same_shape::<WaiverEventRaw>(HISTORY_EVENT);
         same_shape::<RiskRaw>(RISK);
         same_shape::<ReviewRaw>(REVIEW);
+    }
+
+    #[test]
+    fn the_config_table_and_the_config_structs_agree() {
+        same_shape::<crate::config::Config>(CONFIG);
+        same_shape::<crate::config::Policy>(POLICY);
     }
 
     fn check(text: &str) -> (Value, Vec<(usize, usize, String)>) {

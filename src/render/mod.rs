@@ -153,7 +153,8 @@ fn render_job(
     Ok((page.path, bytes))
 }
 
-/// The files that need no rendering: the built-in stylesheets, then the
+/// The files that need no rendering: the built-in stylesheets, the JSON
+/// Schemas of the content files (for editors), then the
 /// handbook's own assets (which replace a built-in one of the same name).
 fn static_files(assets: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -168,6 +169,9 @@ fn static_files(assets: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
         "assets/diagrams.css".to_string(),
         crate::svg::SVG_CSS.as_bytes().to_vec(),
     );
+    for (name, text) in crate::load::json_schema::schema_files() {
+        files.insert(format!("schema/{name}"), text.into_bytes());
+    }
     for (path, bytes) in assets {
         files.insert(format!("assets/{path}"), bytes.clone());
     }
