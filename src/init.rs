@@ -93,6 +93,7 @@ pub fn new_service(
     root: &Path,
     name: &str,
     tags: &[String],
+    tier: u8,
     today: Date,
 ) -> Result<PathBuf, String> {
     check_service_name(name)?;
@@ -113,7 +114,7 @@ pub fn new_service(
     }
     let dir = services_dir(root)?;
     let path = dir.join(format!("{name}.yaml"));
-    let text = service_skeleton(handbook, name, tags, today);
+    let text = service_skeleton(handbook, name, tags, tier, today);
     write_new_file(&path, text.as_bytes())?;
     Ok(path)
 }
@@ -178,7 +179,13 @@ fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// The skeleton: required keys filled with placeholders, each applicable question as a comment to fill in.
-pub fn service_skeleton(handbook: &Handbook, name: &str, tags: &[String], today: Date) -> String {
+pub fn service_skeleton(
+    handbook: &Handbook,
+    name: &str,
+    tags: &[String],
+    tier: u8,
+    today: Date,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{SERVICE_SCHEMA_MODELINE}");
     let _ = writeln!(
@@ -199,7 +206,7 @@ pub fn service_skeleton(handbook: &Handbook, name: &str, tags: &[String], today:
     );
     let _ = writeln!(out, "title: {name}");
     let _ = writeln!(out, "owner: your-team");
-    let _ = writeln!(out, "tier: 3");
+    let _ = writeln!(out, "tier: {tier}");
     let _ = writeln!(out, "tags: [{}]", tags.join(", "));
     let _ = writeln!(out, "summary: What this service does, in one sentence.");
     let _ = writeln!(out, "slo:\n  availability: 99.9\n  latency_p99_ms: 500");
@@ -215,7 +222,7 @@ pub fn service_skeleton(handbook: &Handbook, name: &str, tags: &[String], today:
         let questions: Vec<_> = handbook
             .questions
             .iter()
-            .filter(|q| q.category == category.id && q.applies_to(tags, today))
+            .filter(|q| q.category == category.id && q.applies_to(tags, tier, today))
             .collect();
         if questions.is_empty() {
             continue;

@@ -114,6 +114,9 @@ enum NewCommand {
         /// Tags of the service (comma separated), which decide the questions that apply.
         #[arg(long, value_delimiter = ',')]
         tags: Vec<String>,
+        /// Its tier, 1 (most critical) to 4: questions with `tiers=` apply only to those tiers.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=4))]
+        tier: u8,
         #[arg(long)]
         today: Option<String>,
     },
@@ -153,9 +156,10 @@ fn main() -> ExitCode {
                     name,
                     root,
                     tags,
+                    tier,
                     today,
                 },
-        } => new_service(&root, &name, &tags, today.as_deref()),
+        } => new_service(&root, &name, &tags, tier, today.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -386,6 +390,7 @@ fn new_service(
     root: &Path,
     name: &str,
     tags: &[String],
+    tier: u8,
     today: Option<&str>,
 ) -> Result<ExitCode, Fatal> {
     orr::init::check_service_name(name).map_err(Fatal)?;
@@ -396,7 +401,14 @@ fn new_service(
     };
     let options = options(&common, None)?;
     let checked = Engine::new().judge(&options);
-    match orr::init::new_service(&checked.handbook, &options.root, name, tags, options.today) {
+    match orr::init::new_service(
+        &checked.handbook,
+        &options.root,
+        name,
+        tags,
+        tier,
+        options.today,
+    ) {
         Ok(path) => {
             println!("wrote {}", path.display());
             Ok(ExitCode::SUCCESS)

@@ -93,6 +93,8 @@ pub struct Question {
     pub title: String,
     pub level: Level,
     pub applies: Vec<String>,
+    /// Service tiers (1..=4) it applies to; empty for every tier.
+    pub tiers: Vec<u8>,
     pub concepts: Vec<String>,
     pub since: Option<Date>,
     pub retired: Option<Date>,
@@ -103,10 +105,13 @@ pub struct Question {
 }
 
 impl Question {
-    /// Not retired (as of `today`), and `applies` is empty or shares a tag with `tags`.
-    pub fn applies_to(&self, tags: &[String], today: Date) -> bool {
+    /// Not retired (as of `today`), `applies` is empty or shares a tag with
+    /// `tags`, and `tiers` is empty or holds `tier`.
+    pub fn applies_to(&self, tags: &[String], tier: u8, today: Date) -> bool {
         let live = self.retired.is_none_or(|r| r > today);
-        live && (self.applies.is_empty() || self.applies.iter().any(|t| tags.contains(t)))
+        let tagged = self.applies.is_empty() || self.applies.iter().any(|t| tags.contains(t));
+        let tiered = self.tiers.is_empty() || self.tiers.contains(&tier);
+        live && tagged && tiered
     }
 }
 

@@ -278,7 +278,7 @@ fn assess_service(
     for q in handbook
         .questions
         .iter()
-        .filter(|q| q.applies_to(&service.tags, today))
+        .filter(|q| q.applies_to(&service.tags, service.tier, today))
     {
         let answer = service.answers.get(&q.id);
         let state = answer_state(answer, today);

@@ -122,9 +122,16 @@ pub(super) fn history_answer_warnings(
         .filter(|a| !counted.contains(a.question.as_str()))
         .filter_map(|answer| {
             let question = handbook.question(&answer.question)?;
+            let tiers = || {
+                let list: Vec<String> = question.tiers.iter().map(u8::to_string).collect();
+                list.join(", ")
+            };
             let why = match question.retired {
                 Some(retired) if retired <= today => {
                     format!("the question was retired on {retired}")
+                }
+                _ if !question.tiers.is_empty() && !question.tiers.contains(&service.tier) => {
+                    format!("the question applies only to services of tier {}", tiers())
                 }
                 _ => format!(
                     "the question applies only to services tagged {}",

@@ -18,6 +18,7 @@ fn question(id: &str, category: &str, level: Level, applies: &[&str]) -> Questio
         title: format!("Question {id}?"),
         level,
         applies: applies.iter().map(|s| s.to_string()).collect(),
+        tiers: vec![],
         concepts: vec![],
         since: None,
         retired: None,

@@ -206,6 +206,7 @@ pub struct QuestionRow<'a> {
     pub category_title: &'a str,
     pub category_url: String,
     pub applies: &'a [String],
+    pub tiers: &'a [u8],
     pub concepts: Vec<ConceptLink<'a>>,
     pub since: Option<jiff::civil::Date>,
     pub retired: Option<jiff::civil::Date>,
@@ -223,6 +224,7 @@ pub fn question_row<'a>(h: &'a Handbook, lookup: &Lookup<'a>, q: &'a Question) -
         category_title: lookup.category_title(&q.category),
         category_url: h.url(&urls::category(&q.category)),
         applies: &q.applies,
+        tiers: &q.tiers,
         concepts: q
             .concepts
             .iter()

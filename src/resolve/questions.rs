@@ -16,9 +16,9 @@ use crate::load::Sources;
 use crate::model::{Category, Level, Question};
 use crate::source::SourceFile;
 
-const BANK_ATTRS: &[&str] = &["level", "applies", "concepts", "since", "retired"];
+const BANK_ATTRS: &[&str] = &["level", "applies", "tiers", "concepts", "since", "retired"];
 const POSTMORTEM_ATTRS: &[&str] = &[
-    "category", "level", "applies", "concepts", "since", "retired",
+    "category", "level", "applies", "tiers", "concepts", "since", "retired",
 ];
 
 /// What the checks of one question need to know about the rest of the handbook.
@@ -235,6 +235,7 @@ fn question(
         title: heading.text.clone(),
         level: Level::Required,
         applies: Vec::new(),
+        tiers: Vec::new(),
         concepts: Vec::new(),
         since: origin_date,
         retired: None,
@@ -333,6 +334,33 @@ fn question(
                         q.applies.push(tag);
                     }
                 }
+            }
+            "tiers" => {
+                for tier in list() {
+                    match tier.parse::<u8>() {
+                        Ok(t @ 1..=4) if !q.tiers.contains(&t) => q.tiers.push(t),
+                        Ok(t @ 1..=4) => local.push(
+                            Diagnostic::error(
+                                source,
+                                line,
+                                item_at(&tier),
+                                format!("tier {t} is listed twice"),
+                            )
+                            .code(crate::diagnostics::Code::InvalidAttributeValue),
+                        ),
+                        _ => local.push(
+                            Diagnostic::error(
+                                source,
+                                line,
+                                item_at(&tier),
+                                format!("unknown tier `{tier}` in `tiers`"),
+                            )
+                            .code(crate::diagnostics::Code::InvalidAttributeValue)
+                            .help("tiers are 1 (most critical) to 4, e.g. `tiers=1,2`"),
+                        ),
+                    }
+                }
+                q.tiers.sort_unstable();
             }
             "concepts" => {
                 for concept in list() {

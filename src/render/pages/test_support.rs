@@ -19,6 +19,7 @@ pub(crate) fn question(id: &str, category: &str) -> Question {
         title: format!("Question {id}?"),
         level: Level::Required,
         applies: vec![],
+        tiers: vec![],
         concepts: vec![],
         since: None,
         retired: None,
