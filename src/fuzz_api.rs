@@ -10,7 +10,7 @@
 use jiff::civil::Date;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{parse_file, Kind, Parsed, Sources};
+use crate::load::{parse_file, Kind, Sources};
 use crate::markdown::Highlighter;
 use crate::source::SourceFile;
 
@@ -155,18 +155,8 @@ fn sources_with(files: &[(Kind, &str, &str)], diags: &mut Diagnostics) -> Source
         if kind == Kind::Service {
             sources.service_names.push(crate::load::stem_of(rel));
         }
-        match parse_file(kind, rel, source, &mut local) {
-            Some(Parsed::Config(config, source)) => {
-                sources.config = config;
-                sources.config_source = Some(source);
-            }
-            Some(Parsed::Chapter(d)) => sources.chapters.push(d),
-            Some(Parsed::Bank(d)) => sources.banks.push(d),
-            Some(Parsed::Postmortem(d)) => sources.postmortems.push(d),
-            Some(Parsed::Concept(d)) => sources.concepts.push(d),
-            Some(Parsed::Service(d)) => sources.services.push(d),
-            Some(Parsed::ServiceProse(d)) => sources.service_prose.push(d),
-            None => {}
+        if let Some(parsed) = parse_file(kind, rel, source, &mut local) {
+            sources.file(parsed);
         }
         diags.extend(local);
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Handbook, Service, Target};
 
 /// One dependency of a service, as the pages and JSON show it.
@@ -146,14 +146,14 @@ impl<'a> Graph<'a> {
                 Target::External(n) => (n.clone(), false, dep.availability),
             };
             let mut words = Vec::new();
-            let mut warn = |message: String, help: &str, words: &mut Vec<String>| {
+            let mut warn = |code, message: String, help: &str, words: &mut Vec<String>| {
                 findings.push(
                     Diagnostic::at_place(
                         Severity::Warning,
                         &dep.place,
                         format!("{}: {message}", service.name),
                     )
-                    .code(crate::diagnostics::Code::AvailabilityCeiling)
+                    .code(code)
                     .help(help.to_string()),
                 );
                 words.push(message);
@@ -161,6 +161,7 @@ impl<'a> Graph<'a> {
             let missing_timeout = dep.hard && dep.timeout_ms.is_none();
             if missing_timeout {
                 warn(
+                    Code::MissingTimeout,
                     format!("hard dependency `{name}` has no `timeout_ms`: an unbounded wait"),
                     "set `timeout_ms` to what the caller can afford to wait",
                     &mut words,
@@ -169,12 +170,14 @@ impl<'a> Graph<'a> {
             if let Some(r) = dep.retries {
                 if r > 3 {
                     warn(
+                        Code::RiskyRetries,
                         format!("{r} retries to `{name}` multiply its load when it struggles"),
                         "retry at most 3 times, with backoff",
                         &mut words,
                     );
                 } else if r > 0 && !dep.circuit_breaker {
                     warn(
+                        Code::RiskyRetries,
                         format!("retries to `{name}` without a circuit breaker"),
                         "add `circuit_breaker: true` so retries stop when it is down",
                         &mut words,
@@ -188,7 +191,7 @@ impl<'a> Graph<'a> {
                 } else {
                     "add the provider's committed `availability`".to_string()
                 };
-                warn(format!("availability of hard dependency `{name}` is unknown, so it is left out of the ceiling"), &help, &mut words);
+                warn(Code::AvailabilityCeiling, format!("availability of hard dependency `{name}` is unknown, so it is left out of the ceiling"), &help, &mut words);
             }
             let in_ceiling = counts && availability.is_some();
             if let (true, Some(a)) = (in_ceiling, availability) {

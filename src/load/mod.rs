@@ -68,6 +68,24 @@ pub struct Sources {
     pub assets: Vec<(String, Vec<u8>)>,
 }
 
+impl Sources {
+    /// Files one parsed file where it belongs.
+    pub(crate) fn file(&mut self, parsed: Parsed) {
+        match parsed {
+            Parsed::Config(config, source) => {
+                self.config = config;
+                self.config_source = Some(source);
+            }
+            Parsed::Chapter(d) => self.chapters.push(d),
+            Parsed::Bank(d) => self.banks.push(d),
+            Parsed::Postmortem(d) => self.postmortems.push(d),
+            Parsed::Concept(d) => self.concepts.push(d),
+            Parsed::Service(d) => self.services.push(d),
+            Parsed::ServiceProse(d) => self.service_prose.push(d),
+        }
+    }
+}
+
 /// What a file under `content/` is, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -123,18 +141,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
 
     for (parsed, local) in results {
         diags.extend(local);
-        match parsed {
-            Some(Parsed::Config(config, source)) => {
-                sources.config = config;
-                sources.config_source = Some(source);
-            }
-            Some(Parsed::Chapter(d)) => sources.chapters.push(d),
-            Some(Parsed::Bank(d)) => sources.banks.push(d),
-            Some(Parsed::Postmortem(d)) => sources.postmortems.push(d),
-            Some(Parsed::Concept(d)) => sources.concepts.push(d),
-            Some(Parsed::Service(d)) => sources.services.push(d),
-            Some(Parsed::ServiceProse(d)) => sources.service_prose.push(d),
-            None => {}
+        if let Some(parsed) = parsed {
+            sources.file(parsed);
         }
     }
 

@@ -12,7 +12,7 @@ use crate::analyze::{
     ServiceAssessment, WaiverRow, WaiverState,
 };
 use crate::model::{
-    Decision, Handbook, Level, Review, RiskStatus, Service, Status, Waiver, WaiverEvent,
+    Decision, Handbook, Level, Review, Risk, RiskStatus, Service, Status, Waiver, WaiverEvent,
     WaiverEventKind,
 };
 use crate::urls;
@@ -175,16 +175,30 @@ struct CategoryOut<'a> {
     counts: Counts,
 }
 
+/// A risk as the JSON and the pages show it.
 #[derive(Serialize)]
-struct RiskOut<'a> {
-    id: &'a str,
+pub(crate) struct RiskOut<'a> {
+    pub id: &'a str,
     title: &'a str,
     impact: Option<&'a str>,
-    severity: u8,
-    likelihood: u8,
-    score: u32,
+    pub severity: u8,
+    pub likelihood: u8,
+    pub score: u32,
     status: RiskStatus,
     mitigations: &'a [String],
+}
+
+pub(crate) fn risk_out(r: &Risk) -> RiskOut<'_> {
+    RiskOut {
+        id: &r.id,
+        title: &r.title,
+        impact: r.impact.as_deref(),
+        severity: r.severity,
+        likelihood: r.likelihood,
+        score: r.score(),
+        status: r.status,
+        mitigations: &r.mitigations,
+    }
 }
 
 fn detail<'a>(
@@ -236,20 +250,7 @@ fn detail<'a>(
                 counts: c.counts,
             })
             .collect(),
-        risks: s
-            .risks
-            .iter()
-            .map(|r| RiskOut {
-                id: &r.id,
-                title: &r.title,
-                impact: r.impact.as_deref(),
-                severity: r.severity,
-                likelihood: r.likelihood,
-                score: r.score(),
-                status: r.status,
-                mitigations: &r.mitigations,
-            })
-            .collect(),
+        risks: s.risks.iter().map(risk_out).collect(),
         dependencies: &sa.dependencies,
         dependants: a.dependants.get(&s.name).map_or(&[], Vec::as_slice),
         reviews: &s.reviews,
@@ -293,9 +294,9 @@ fn questions(h: &Handbook) -> Vec<QuestionOut<'_>> {
         .collect()
 }
 
-/// One row of `waivers.json`.
+/// One row of `waivers.json`, and the facts the register's tables show.
 #[derive(Serialize)]
-struct WaiverOut<'a> {
+pub(crate) struct WaiverOut<'a> {
     service: &'a str,
     question: &'a str,
     state: WaiverState,
@@ -308,7 +309,7 @@ struct WaiverOut<'a> {
     history: &'a [WaiverEvent],
 }
 
-fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
+pub(crate) fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
     WaiverOut {
         service: &w.service,
         question: &w.question,

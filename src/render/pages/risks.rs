@@ -2,6 +2,7 @@
 //! matrix, and one list per occupied cell; and the risk rows and matrix a
 //! service's page shows for its own risks.
 
+use crate::render::api::{risk_out, RiskOut};
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
@@ -16,15 +17,9 @@ use crate::urls;
 /// A risk with its score and whether it blocks.
 #[derive(Serialize)]
 pub(crate) struct RiskLine<'a> {
-    id: &'a str,
+    #[serde(flatten)]
+    risk: RiskOut<'a>,
     anchor: String,
-    title: &'a str,
-    impact: Option<&'a str>,
-    severity: u8,
-    likelihood: u8,
-    score: u32,
-    status: RiskStatus,
-    mitigations: &'a [String],
     blocking: bool,
     service: &'a str,
     service_title: &'a str,
@@ -38,15 +33,8 @@ pub(crate) fn risk_row<'a>(
     r: &'a Risk,
 ) -> RiskLine<'a> {
     RiskLine {
-        id: &r.id,
+        risk: risk_out(r),
         anchor: urls::risk_anchor(&service.name, &r.id),
-        title: &r.title,
-        impact: r.impact.as_deref(),
-        severity: r.severity,
-        likelihood: r.likelihood,
-        score: r.score(),
-        status: r.status,
-        mitigations: &r.mitigations,
         blocking: a.risk_zone.judge(r).blocks,
         service: &service.name,
         service_title: &service.title,
@@ -165,7 +153,11 @@ type CellKey = (Reverse<u32>, Reverse<u8>, u8);
 fn cell_lists<'a>(rows: &'a [RiskLine<'a>]) -> Vec<CellList<'a>> {
     let mut by_cell: BTreeMap<CellKey, Vec<&RiskLine>> = BTreeMap::new();
     for r in rows {
-        let key = (Reverse(r.score), Reverse(r.severity), r.likelihood);
+        let key = (
+            Reverse(r.risk.score),
+            Reverse(r.risk.severity),
+            r.risk.likelihood,
+        );
         by_cell.entry(key).or_default().push(r);
     }
     by_cell
@@ -262,7 +254,12 @@ mod tests {
         let cells = cell_lists(&rows);
         let order: Vec<(&str, Vec<&str>)> = cells
             .iter()
-            .map(|c| (c.anchor.as_str(), c.rows.iter().map(|r| r.id).collect()))
+            .map(|c| {
+                (
+                    c.anchor.as_str(),
+                    c.rows.iter().map(|r| r.risk.id).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             order,

@@ -1,48 +1,31 @@
 //! The waiver register: every waiver grouped by state, and the row a waiver
 //! gets wherever it is listed (the register, the dashboard, a service's page).
 
-use jiff::civil::Date;
+use crate::render::api::{waiver, WaiverOut};
 use serde::Serialize;
 
 use crate::analyze::{Assessment, WaiverRow, WaiverState};
-use crate::model::{Handbook, WaiverEvent};
+use crate::model::Handbook;
 use crate::render::views::{question_url, service_url};
 use crate::urls;
 
 /// A waiver in tables.
 #[derive(Serialize)]
 pub(crate) struct WaiverLine<'a> {
-    service: &'a str,
+    #[serde(flatten)]
+    waiver: WaiverOut<'a>,
     service_url: String,
-    question: &'a str,
     question_title: &'a str,
     question_url: Option<String>,
-    state: &'static str,
-    reason: &'a str,
-    approver: &'a str,
-    granted: Date,
-    expires: Date,
-    days_left: i64,
-    ticket: Option<&'a str>,
-    history: &'a [WaiverEvent],
 }
 
 pub(crate) fn waiver_row<'a>(h: &'a Handbook, w: &'a WaiverRow) -> WaiverLine<'a> {
     let question = h.question(&w.question);
     WaiverLine {
-        service: &w.service,
+        waiver: waiver(w),
         service_url: service_url(h, &w.service),
-        question: &w.question,
         question_title: question.map_or("", |q| q.title.as_str()),
         question_url: question.map(|q| question_url(h, q)),
-        state: w.state.as_str(),
-        reason: &w.reason,
-        approver: &w.approver,
-        granted: w.granted,
-        expires: w.expires,
-        days_left: w.days_left,
-        ticket: w.ticket.as_deref(),
-        history: &w.history,
     }
 }
 
