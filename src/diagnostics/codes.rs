@@ -84,6 +84,7 @@ codes! {
     MissingTimeout = "missing-timeout": "A hard dependency has no `timeout_ms`: an unbounded wait.",
     RiskyRetries = "risky-retries": "More than 3 retries, or retries without a circuit breaker.",
     AnswerNotCounted = "answer-not-counted": "An answer does not count toward readiness (for example a lapsed due date).",
+    NotApplicableReflagged = "not-applicable-reflagged": "An `n/a` answer predates its question's `revised` wording, so it counts as unanswered until re-confirmed.",
     TooManyDiagnostics = "too-many-diagnostics": "More problems in one file than are shown.",
     DeniedExpiredWaiver = "denied-expired-waiver": "`--deny expired-waivers`: a waiver has expired.",
     DeniedExpiringWaiver = "denied-expiring-waiver": "`--deny expiring-waivers`: a waiver expires soon.",
