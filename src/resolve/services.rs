@@ -473,7 +473,7 @@ impl ServiceChecker<'_, '_> {
         let bank_version = given(&a.bank_version).map(|v| {
             // `bank_version: 2026.10` unquoted is a YAML number; keep it as written.
             let (line, _) = self.at(&field("bank_version"));
-            crate::load::yaml::number_as_written(&self.doc.source.text, line, v.to_string())
+            label_as_written(self.source().line_text(line), v)
         });
         Some(Box::new(NotApplicable {
             reason: reason.unwrap_or_default(),
@@ -686,5 +686,53 @@ impl ServiceChecker<'_, '_> {
         }
         out.sort_by_key(|r| r.date);
         out
+    }
+}
+
+/// A `bank_version:` label as written on `line`, when YAML read it as a
+/// number: `2026.10` unquoted is the number 2026.1, which would compare as
+/// older than 2026.9. Works in block and flow style (`{..., bank_version: 2026.10}`);
+/// anything else keeps `parsed`.
+fn label_as_written(line: &str, parsed: &str) -> String {
+    let written = line.split_once("bank_version:").map(|(_, rest)| {
+        let end = rest.find([',', '}', '#']).unwrap_or(rest.len());
+        rest[..end].trim()
+    });
+    let plain_number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.');
+    match written {
+        Some(w) if plain_number(w) && w.parse::<f64>().ok() == parsed.parse::<f64>().ok() => {
+            w.to_string()
+        }
+        _ => parsed.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_as_written;
+
+    #[test]
+    fn a_bank_version_read_as_a_number_keeps_its_written_digits() {
+        assert_eq!(
+            label_as_written("    bank_version: 2026.10", "2026.1"),
+            "2026.10"
+        );
+        assert_eq!(
+            label_as_written(
+                "  q: {status: n/a, bank_version: 2026.10, reason: r}",
+                "2026.1"
+            ),
+            "2026.10"
+        );
+        assert_eq!(
+            label_as_written("    bank_version: 2026.10 # note", "2026.1"),
+            "2026.10"
+        );
+        assert_eq!(
+            label_as_written("    bank_version: \"2026.10\"", "2026.10"),
+            "2026.10"
+        );
+        assert_eq!(label_as_written("    bank_version: 7", "7"), "7");
+        assert_eq!(label_as_written("  elsewhere", "2026.1"), "2026.1");
     }
 }
