@@ -1,0 +1,102 @@
+//! AWS Well-Architected custom lenses in and out: `orr import wa-lens` writes
+//! question banks from a lens, `orr export wa-lens` writes the banks as a lens.
+//!
+//! [`format`] is the lens format and its limits, [`read`] reads a lens as
+//! hostile input, [`rules`] checks its risk rules, [`ids`] maps ids both
+//! ways, [`import`] and [`export`] do the two directions.
+
+pub mod export;
+pub mod format;
+pub mod ids;
+pub mod import;
+pub mod read;
+pub mod rules;
+pub mod text;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostics;
+
+/// What `orr import wa-lens` did: the files written, one line per id, and
+/// the problems of the lens.
+pub struct Imported {
+    pub written: Vec<PathBuf>,
+    pub id_lines: Vec<String>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads the lens at `file` and writes its banks under `root`. `Err` is a
+/// failure of the command (unreadable file, a bank that exists); errors of
+/// the lens itself come back as diagnostics, with nothing written.
+pub fn import_file(
+    root: &Path,
+    file: &Path,
+    prefix: Option<&str>,
+    force: bool,
+) -> Result<Imported, String> {
+    if let Some(p) = prefix {
+        if !crate::resolve::ids::is_valid_id(p) {
+            return Err(format!(
+                "`{}` is not a valid prefix: use lowercase letters, digits and `-`",
+                p.escape_debug()
+            ));
+        }
+    }
+    let text = read_limited(file)?;
+    let shown = file.display().to_string();
+    let mut diagnostics = Diagnostics::new();
+    let Some(lens) = read::read_lens(&shown, &text, &mut diagnostics) else {
+        return Ok(Imported {
+            written: Vec::new(),
+            id_lines: Vec::new(),
+            diagnostics,
+        });
+    };
+    let plan = import::plan(&lens, prefix, &shown, &mut diagnostics);
+    let written = import::write_banks(root, &plan.banks, force)?;
+    Ok(Imported {
+        written,
+        id_lines: plan.id_lines,
+        diagnostics,
+    })
+}
+
+/// The file's text, refused past [`read::MAX_READ_BYTES`] (read through a
+/// bounded reader, so a growing file or a device cannot exhaust memory).
+fn read_limited(file: &Path) -> Result<String, String> {
+    let handle =
+        std::fs::File::open(file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+    let mut bytes = Vec::new();
+    handle
+        .take(read::MAX_READ_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+    if bytes.len() as u64 > read::MAX_READ_BYTES {
+        return Err(format!(
+            "`{}` is larger than {} bytes; a lens AWS accepts is at most {}",
+            file.display(),
+            read::MAX_READ_BYTES,
+            format::MAX_LENS_BYTES
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", file.display()))
+}
+
+/// Writes an exported lens to `out`, replacing an older regular file but
+/// never writing through a symbolic link.
+pub fn write_lens(out: &Path, json: &str) -> Result<(), String> {
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "`{}` is a symbolic link; orr writes only regular files",
+            out.display()
+        ));
+    }
+    if out.is_dir() {
+        return Err(format!(
+            "`{}` is a directory; --out names the lens file",
+            out.display()
+        ));
+    }
+    std::fs::write(out, json).map_err(|e| format!("cannot write `{}`: {e}", out.display()))
+}
