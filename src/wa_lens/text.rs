@@ -39,14 +39,22 @@ pub fn markdown_inline(text: &str) -> String {
 }
 
 /// Plain text of several paragraphs made inert Markdown: paragraphs (split at
-/// blank lines) kept apart, each escaped as [`markdown_inline`].
+/// blank lines) kept apart, lines within one kept as hard breaks (`\` at the
+/// end of a line), each line escaped as [`markdown_inline`].
 pub fn markdown_paragraphs(text: &str) -> Vec<String> {
     let normal = text.replace("\r\n", "\n").replace('\r', "\n");
-    normal
-        .split("\n\n")
-        .map(markdown_inline)
-        .filter(|p| !p.is_empty())
-        .collect()
+    let mut paragraphs = Vec::new();
+    for block in normal.split("\n\n") {
+        let lines: Vec<String> = block
+            .split('\n')
+            .map(markdown_inline)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if !lines.is_empty() {
+            paragraphs.push(lines.join("\\\n"));
+        }
+    }
+    paragraphs
 }
 
 /// A lens URL as a Markdown link destination, or `None` when it is not an
