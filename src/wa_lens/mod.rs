@@ -100,3 +100,112 @@ pub fn write_lens(out: &Path, json: &str) -> Result<(), String> {
     }
     std::fs::write(out, json).map_err(|e| format!("cannot write `{}`: {e}", out.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn sample() -> Value {
+        json!({
+            "schemaVersion": "2021-11-01",
+            "name": "Sample",
+            "description": "A lens.",
+            "pillars": [{
+                "id": "pillar_one",
+                "name": "One",
+                "questions": [{
+                    "id": "q_one",
+                    "title": "Is it done? [HIGH]",
+                    "description": "Why.\n\nMore.",
+                    "helpfulResource": { "displayText": "Help", "url": "https://example.com" },
+                    "choices": [
+                        { "id": "c_one", "title": "Done",
+                          "helpfulResource": { "displayText": "h", "url": "https://example.com/h" },
+                          "improvementPlan": { "displayText": "Do it" },
+                          "additionalResources": [{ "type": "HELPFUL_RESOURCE",
+                              "content": [{ "displayText": "more", "url": "https://example.com/m" }] }] },
+                        { "id": "c_no", "title": "None of these" }
+                    ],
+                    "riskRules": [
+                        { "condition": "c_one", "risk": "NO_RISK" },
+                        { "condition": "default", "risk": "HIGH_RISK" }
+                    ]
+                }]
+            }]
+        })
+    }
+
+    /// JSON pointers of every node of `value`.
+    fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    pointers(v, format!("{at}/{k}"), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    pointers(v, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+        out.push(at);
+    }
+
+    /// Every node of a lens replaced by every other shape: never a panic,
+    /// and every bank written keeps one attribute block per question heading.
+    #[test]
+    fn a_mangled_lens_never_panics_nor_breaks_a_heading() {
+        let base = sample();
+        let mut all = Vec::new();
+        pointers(&base, String::new(), &mut all);
+        let shapes = [
+            Value::Null,
+            json!(7),
+            json!(""),
+            json!([]),
+            json!({}),
+            json!("x".repeat(3000)),
+            json!("} {#evil level=required}\n## x {#y}"),
+        ];
+        for pointer in &all {
+            for shape in &shapes {
+                let mut lens = base.clone();
+                match lens.pointer_mut(pointer) {
+                    Some(slot) => *slot = shape.clone(),
+                    None => continue,
+                }
+                let mut diagnostics = Diagnostics::new();
+                let text = lens.to_string();
+                let Some(read) = read::read_lens("lens.json", &text, &mut diagnostics) else {
+                    assert!(diagnostics.has_errors());
+                    continue;
+                };
+                let plan = import::plan(&read, Some("p"), "lens.json", &mut diagnostics);
+                for bank in &plan.banks {
+                    assert!(crate::resolve::ids::is_valid_id(&bank.category));
+                    for line in bank.text.lines().filter(|l| l.starts_with("## ")) {
+                        assert_eq!(line.matches(" {#").count(), 1, "{pointer}: {line}");
+                        assert!(
+                            line.ends_with(" level=required}")
+                                || line.ends_with(" level=recommended}"),
+                            "{pointer}: {line}"
+                        );
+                    }
+                    // The front matter holds the pillar name as a quoted YAML string.
+                    let body = bank.text.splitn(3, "---\n").nth(2).unwrap_or_default();
+                    assert!(!body.contains("{#y}"), "{pointer}");
+                    assert!(!body.contains("{#evil"), "{pointer}");
+                    let front: String = bank.text.lines().take(4).collect::<Vec<_>>().join("\n");
+                    assert!(
+                        front.starts_with("---\ntitle: \"") && front.ends_with("\n---"),
+                        "{pointer}: {front}"
+                    );
+                }
+            }
+        }
+    }
+}

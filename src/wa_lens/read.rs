@@ -508,6 +508,8 @@ impl Reader<'_> {
             .collect();
         let mut rules_read = Vec::new();
         let mut default_risk = None;
+        // The first rule whose condition holds for every set of choices, if any.
+        let mut always = None;
         for (n, value) in self
             .array(obj, "riskRules", path, MAX_RISK_RULES)
             .iter()
@@ -530,8 +532,15 @@ impl Reader<'_> {
                 );
             } else if rules::is_default(&condition) {
                 default_risk = Some(risk.clone());
-            } else {
-                self.check_condition(&condition, &format!("{here}.condition"), &known, &none);
+            } else if let Some(k) = always {
+                self.warn(
+                    Code::LensRiskRule,
+                    &here,
+                    format!("riskRules[{k}] always holds, so this rule is never reached"),
+                );
+            } else if self.check_condition(&condition, &format!("{here}.condition"), &known, &none)
+            {
+                always = Some(n);
             }
             rules_read.push(RiskRule { condition, risk });
         }
@@ -573,12 +582,19 @@ impl Reader<'_> {
         Some(read.to_string())
     }
 
-    fn check_condition(&mut self, condition: &str, at: &str, known: &[&str], none: &[&str]) {
+    /// Warns about what is wrong with a condition; `true` when it always holds.
+    fn check_condition(
+        &mut self,
+        condition: &str,
+        at: &str,
+        known: &[&str],
+        none: &[&str],
+    ) -> bool {
         let expr = match rules::parse(condition) {
             Ok(e) => e,
             Err(why) => {
                 self.warn(Code::LensRiskRule, at, format!("cannot be read: {why}"));
-                return;
+                return false;
             }
         };
         let unknown = rules::unknown_choices(&expr, known);
@@ -602,6 +618,7 @@ impl Reader<'_> {
                 ),
             );
         }
+        rules::always_true(&expr, known, none) == Some(true)
     }
 }
 

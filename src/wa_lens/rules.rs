@@ -103,6 +103,13 @@ pub fn satisfiable(expr: &Expr, known: &[&str], none: &[&str]) -> Option<bool> {
     Some(false)
 }
 
+/// `Some(true)` when every set of choices a reviewer can select makes `expr`
+/// true (`a || !a`): the rules after it are never reached.
+pub fn always_true(expr: &Expr, known: &[&str], none: &[&str]) -> Option<bool> {
+    let negated = Expr::Not(Box::new(expr.clone()));
+    satisfiable(&negated, known, none).map(|sat| !sat)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
     Id(String),
@@ -244,6 +251,14 @@ mod tests {
         assert_eq!(sat("ghost"), Some(false));
         assert_eq!(sat("!ghost"), Some(true));
         assert_eq!(sat("x_no"), Some(true));
+    }
+
+    #[test]
+    fn finds_conditions_that_always_hold() {
+        let always = |c: &str| always_true(&parse(c).unwrap(), KNOWN, &["x_no"]);
+        assert_eq!(always("a || !a"), Some(true));
+        assert_eq!(always("!(a && x_no)"), Some(true));
+        assert_eq!(always("a || b"), Some(false));
     }
 
     #[test]
