@@ -276,6 +276,31 @@ fn clashing_ids_get_a_number_and_a_warning() {
 }
 
 #[test]
+fn an_id_the_handbook_already_has_is_refused() {
+    let hb = bare();
+    let lens = write_json(hb.path(), "lens.json", &quirky_lens());
+    assert_eq!(import(hb.path(), &lens, &[]).code, 0);
+    // The same questions under another pillar id: new files, taken ids.
+    let mut moved = quirky_lens();
+    moved["pillars"][0]["id"] = json!("moved_privacy");
+    let moved = write_json(hb.path(), "moved.json", &moved);
+    let run = import(hb.path(), &moved, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[lens-id-clash]: $.pillars[0].questions[0]: gives the orr id `privacy01`, which the handbook already has (content/questions/company-privacy.md:7)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!hb
+        .path()
+        .join("content/questions/moved-privacy.md")
+        .exists());
+    // Re-importing over the same banks replaces them, ids and all.
+    let again = import(hb.path(), &lens, &["--force"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+}
+
+#[test]
 fn hostile_strings_stay_inert() {
     let hb = bare();
     let evil = "Evil {#pwned level=required}\n## Injected {#injected level=required}\n<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(2)>";

@@ -97,7 +97,7 @@ codes! {
     LensRefusedUrl = "lens-refused-url": "A lens URL that is not `http(s)://`; left out.",
     LensRiskRule = "lens-risk-rule": "A lens risk rule that cannot be read, names an unknown choice, can never be true or is never reached.",
     LensTitleSeverity = "lens-title-severity": "A lens question's risk is written as a suffix of its title; read from there and cut off.",
-    LensIdClash = "lens-id-clash": "Two lens ids give the same orr id; the later one gets a number.",
+    LensIdClash = "lens-id-clash": "Two lens ids give the same orr id (the later one gets a number), or a lens gives an id the handbook already has.",
     LensShortened = "lens-shortened": "`orr export wa-lens` shortened a text to the lens format's limit.",
     LensLeftOut = "lens-left-out": "`orr export wa-lens` left questions out to keep within the lens format's counts.",
 }

@@ -30,6 +30,8 @@ pub struct Bank {
 pub struct Plan {
     pub banks: Vec<Bank>,
     pub id_lines: Vec<String>,
+    /// Each question id given, with the JSON path of its question.
+    pub question_ids: Vec<(String, String)>,
 }
 
 /// The banks for `lens`; ids get `prefix-` in front when a prefix is given.
@@ -69,6 +71,7 @@ pub fn plan(
                 one_line(&q.id).escape_debug()
             ));
             write_question(&mut bank, &id, read);
+            plan.question_ids.push((id, read.path.clone()));
         }
         plan.banks.push(Bank {
             category,
@@ -219,6 +222,38 @@ fn resource_md(resource: &Resource, label: &str) -> String {
         (Some(url), false) => format!("{text} ([{label}]({url}))"),
         (None, _) => text,
     }
+}
+
+/// The planned question ids a handbook already has (outside the banks the
+/// import replaces), each as a diagnostic naming where it is: an import must
+/// not give a second question an id answers already key on.
+pub fn clashes_with(handbook: &crate::model::Handbook, plan: &Plan, file: &str) -> Vec<Diagnostic> {
+    let replaced: BTreeSet<String> = plan
+        .banks
+        .iter()
+        .map(|b| format!("content/questions/{}.md", b.category))
+        .collect();
+    let mut found = Vec::new();
+    for (id, path) in &plan.question_ids {
+        let Some(q) = handbook
+            .questions
+            .iter()
+            .find(|q| &q.id == id && !replaced.contains(q.place.file.as_ref()))
+        else {
+            continue;
+        };
+        let d = Diagnostic::file_error(
+            file,
+            format!(
+                "{path}: gives the orr id `{id}`, which the handbook already has ({}:{})",
+                q.place.file, q.place.line
+            ),
+        )
+        .code(Code::LensIdClash)
+        .help("import with --prefix ID so the lens's ids stay apart from the handbook's");
+        found.push(d);
+    }
+    found
 }
 
 /// Writes the banks under `root`'s `content/questions/`. Nothing is written

@@ -54,12 +54,30 @@ pub fn import_file(
         });
     };
     let plan = import::plan(&lens, prefix, &shown, &mut diagnostics);
+    diagnostics.extend(import::clashes_with(&existing(root)?, &plan, &shown));
+    if diagnostics.has_errors() {
+        return Ok(Imported {
+            written: Vec::new(),
+            id_lines: plan.id_lines,
+            diagnostics,
+        });
+    }
     let written = import::write_banks(root, &plan.banks, force)?;
     Ok(Imported {
         written,
         id_lines: plan.id_lines,
         diagnostics,
     })
+}
+
+/// The handbook at `root` as it is now (its own problems are for `orr check`).
+fn existing(root: &Path) -> Result<crate::model::Handbook, String> {
+    let options = crate::pipeline::Options {
+        root: root.to_path_buf(),
+        today: crate::date::resolve_today(None, None)?,
+        base_url: None,
+    };
+    Ok(crate::pipeline::Engine::new().judge(&options).handbook)
 }
 
 /// The file's text, refused past [`read::MAX_READ_BYTES`] (read through a
