@@ -405,6 +405,18 @@ fn import_never_overwrites_unless_forced_and_never_follows_a_link() {
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
         assert_eq!(read(&target), "victim");
+
+        // Nor is a questions folder that leads outside the handbook written into.
+        let other = bare();
+        std::os::unix::fs::symlink(outside.path(), other.path().join("content/questions")).unwrap();
+        let run = import(other.path(), &lens, &[]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("leads outside the handbook"),
+            "{}",
+            run.stderr
+        );
+        assert!(!outside.path().join("company-privacy.md").exists());
     }
 }
 
