@@ -44,6 +44,14 @@ struct SiteLinks {
     questions_json: String,
     waivers_json: String,
     waivers_csv: String,
+    api_index: String,
+    search: String,
+    search_index: String,
+    search_js: String,
+    elasticlunr_js: String,
+    services_js: String,
+    changelog_feed: String,
+    waivers_feed: String,
 }
 
 impl SiteLinks {
@@ -64,6 +72,14 @@ impl SiteLinks {
             questions_json: h.url(urls::API_QUESTIONS),
             waivers_json: h.url(urls::WAIVERS_JSON),
             waivers_csv: h.url(urls::WAIVERS_CSV),
+            api_index: h.url(urls::API_INDEX),
+            search: h.url(urls::SEARCH),
+            search_index: h.url(urls::SEARCH_INDEX),
+            search_js: h.url(&urls::asset("search.js")),
+            elasticlunr_js: h.url(&urls::asset("elasticlunr.min.js")),
+            services_js: h.url(&urls::asset("services.js")),
+            changelog_feed: h.url(urls::CHANGELOG_FEED),
+            waivers_feed: h.url(urls::WAIVERS_FEED),
         }
     }
 }
