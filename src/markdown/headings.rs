@@ -30,6 +30,17 @@ const RESERVED_IDS: &[&str] = &[
     "risks",
     "dependencies",
     "reviews",
+    "verdict",
+    "gaps",
+    "readiness",
+    "answers",
+    "contents",
+    "postmortems",
+    "contracts",
+    "blast-radius",
+    "site-search-q",
+    "site-search-results",
+    "search-page-results",
 ];
 /// Id prefixes the page templates use for rows and anchors.
 const RESERVED_PREFIXES: &[&str] = &["q-", "cat-", "risk-"];

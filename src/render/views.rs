@@ -30,6 +30,7 @@ pub struct SiteContext<'a> {
 #[derive(Serialize)]
 struct SiteLinks {
     dashboard: String,
+    handbook: String,
     checklist: String,
     services: String,
     waivers: String,
@@ -58,6 +59,7 @@ impl SiteLinks {
     fn new(h: &Handbook) -> Self {
         SiteLinks {
             dashboard: h.url(urls::DASHBOARD),
+            handbook: h.url(urls::HANDBOOK),
             checklist: h.url(urls::CHECKLIST),
             services: h.url(urls::SERVICES),
             waivers: h.url(urls::WAIVERS),
@@ -155,9 +157,12 @@ pub struct ServiceRow<'a> {
     pub title: &'a str,
     pub owner: &'a str,
     pub tier: u8,
+    pub tags: &'a [String],
     pub summary: &'a str,
     pub url: String,
     pub verdict: &'static str,
+    /// The verdict as a sort key: 0 go, 1 conditional, 2 no-go.
+    pub verdict_rank: u8,
     pub readiness_pct: i64,
     pub counts: Counts,
     pub applicable: usize,
@@ -177,9 +182,15 @@ pub fn service_row<'a>(h: &Handbook, s: &'a Service, sa: &ServiceAssessment) -> 
         title: &s.title,
         owner: &s.owner,
         tier: s.tier,
+        tags: &s.tags,
         summary: &s.summary,
         url: service_url(h, &s.name),
         verdict: sa.verdict.as_str(),
+        verdict_rank: match sa.verdict {
+            crate::analyze::Verdict::Go => 0,
+            crate::analyze::Verdict::Conditional => 1,
+            crate::analyze::Verdict::NoGo => 2,
+        },
         readiness_pct: pct(sa.readiness),
         counts: sa.counts,
         applicable: sa.counts.total(),
