@@ -125,6 +125,8 @@
 
   /* The search page shows the results of its `?q=`. */
   if (pageList) {
+    var needsJs = document.getElementById('search-needs-js');
+    if (needsJs) { needsJs.hidden = true; }
     var query = new URLSearchParams(window.location.search).get('q') || '';
     input.value = query;
     if (query) { run(pageList); }

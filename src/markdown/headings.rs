@@ -41,6 +41,9 @@ const RESERVED_IDS: &[&str] = &[
     "site-search-q",
     "site-search-results",
     "search-page-results",
+    "search-needs-js",
+    "services-controls",
+    "services-table",
 ];
 /// Id prefixes the page templates use for rows and anchors.
 const RESERVED_PREFIXES: &[&str] = &["q-", "cat-", "risk-"];
