@@ -3,7 +3,7 @@
  * what to use instead. The index (search/index.js) and elasticlunr.js are
  * loaded on first use, as scripts, so search also works with no server
  * and no network. Every text of the index is content a contributor wrote:
- * results are built with textContent and attributes only, never innerHTML.
+ * results are built with textContent and attributes only, never parsed as HTML.
  */
 (function () {
   'use strict';
