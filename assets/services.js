@@ -46,7 +46,7 @@
   select('Verdict', 'verdict', distinct(function (r) { return [r.dataset.verdict]; }), 'any');
   select('Owner', 'owner', distinct(function (r) { return [r.dataset.owner]; }), 'any');
   select('Tier', 'tier', distinct(function (r) { return [r.dataset.tier]; }), 'any');
-  select('Tag', 'tag', distinct(function (r) { return r.dataset.tags.split(' '); }), 'any');
+  select('Tag', 'tag', distinct(function (r) { return r.dataset.tags.split('\n'); }), 'any');
 
   var readiness = document.createElement('input');
   readiness.type = 'number';
@@ -76,7 +76,7 @@
     return (state.verdict === '' || d.verdict === state.verdict) &&
       (state.owner === '' || d.owner === state.owner) &&
       (state.tier === '' || d.tier === state.tier) &&
-      (state.tag === '' || d.tags.split(' ').indexOf(state.tag) >= 0) &&
+      (state.tag === '' || d.tags.split('\n').indexOf(state.tag) >= 0) &&
       Number(d.readiness) >= state.readiness;
   }
 

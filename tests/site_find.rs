@@ -299,7 +299,7 @@ fn services_index_rows_carry_what_to_sort_and_filter_by() {
             .iter()
             .map(|t| t.as_str().unwrap())
             .collect();
-        assert_eq!(attr("data-tags"), tags.join(" "));
+        assert_eq!(attr("data-tags"), tags.join("\n"));
         let pct = (s["readiness"].as_f64().unwrap() * 100.0).round() as i64;
         assert_eq!(attr("data-readiness"), pct.to_string());
     }

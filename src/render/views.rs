@@ -158,6 +158,9 @@ pub struct ServiceRow<'a> {
     pub owner: &'a str,
     pub tier: u8,
     pub tags: &'a [String],
+    /// The tags one a line, for the services index's `data-tags` (a tag
+    /// name may hold spaces).
+    pub tag_lines: String,
     pub summary: &'a str,
     pub url: String,
     pub verdict: &'static str,
@@ -183,6 +186,7 @@ pub fn service_row<'a>(h: &Handbook, s: &'a Service, sa: &ServiceAssessment) -> 
         owner: &s.owner,
         tier: s.tier,
         tags: &s.tags,
+        tag_lines: s.tags.join("\n"),
         summary: &s.summary,
         url: service_url(h, &s.name),
         verdict: sa.verdict.as_str(),
