@@ -20,6 +20,16 @@ pub const WAIVERS_CSV: &str = "waivers.csv";
 pub const WAIVERS_JSON: &str = "waivers.json";
 pub const API_SERVICES: &str = "api/services.json";
 pub const API_QUESTIONS: &str = "api/questions.json";
+/// What the data files describe: title, bank version, judgement day, counts.
+pub const API_INDEX: &str = "api/index.json";
+/// The search index, a script so that search works from `file://` too.
+pub const SEARCH_INDEX: &str = "search/index.js";
+/// The search page: results for `?q=`, and where the search box's form goes.
+pub const SEARCH: &str = "search/";
+/// Atom feed of the questions added to the checklist.
+pub const CHANGELOG_FEED: &str = "changelog/atom.xml";
+/// Atom feed of the waivers expiring or expired.
+pub const WAIVERS_FEED: &str = "waivers/atom.xml";
 
 pub fn chapter(slug: &str) -> String {
     format!("handbook/{slug}/")

@@ -10,6 +10,9 @@
 //! changing from "before" to "after" means the browser loaded the page
 //! again, which only the page's live-reload script can have made it do.
 //!
+//! A second test searches the real `orr serve` preview: Chromium's
+//! `--dump-dom` shows the search page's results after its scripts ran.
+//!
 //! Needs `/usr/bin/chromium` (Debian's `chromium` package); without it the
 //! test prints a notice and passes, unless `ORR_REQUIRE_BROWSER` is set.
 //! Chromium is kept off the network: every host name resolves to nothing
@@ -205,4 +208,116 @@ fn an_open_page_reloads_by_itself_after_an_edit_and_after_a_fix() {
 
     drop(browser);
     server.shutdown();
+}
+
+/// `orr serve` of the real `valid` fixture, whose `base_url` is set to a
+/// sub-path the preview must ignore; killed when dropped.
+struct OrrServe {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for OrrServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl OrrServe {
+    fn start(root: &Path) -> OrrServe {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_orr"))
+            .args(["serve", "--port", "0", "--today", "2026-11-23", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("orr serve: {e}"));
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let addr = line
+            .trim()
+            .strip_prefix("serving http://")
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("orr serve said {line:?}"))
+            .to_string();
+        OrrServe { child, addr }
+    }
+}
+
+/// The DOM of `url` as headless Chromium has it a few seconds after loading
+/// (`--dump-dom`; `--timeout` ends the load, which the live-reload
+/// connection of `orr serve` would otherwise hold open).
+fn dom_after_scripts(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let output = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-extensions",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+            "--proxy-server=http://127.0.0.1:9",
+            "--timeout=4000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {CHROMIUM}: {e}"));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_search_in_the_served_site_lists_results_that_link_to_their_pages() {
+    if !chromium_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+    copy_dir(&fixture, dir.path());
+    let config = dir.path().join("content/orr.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap_or_default();
+    std::fs::write(&config, yaml.replace("base_url: /", "base_url: /hb/"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let server = OrrServe::start(dir.path());
+
+    let dom = dom_after_scripts(&format!("http://{}/search/?q=cache", server.addr));
+    let start = dom
+        .find("id=\"search-page-results\"")
+        .unwrap_or_else(|| panic!("no results list in {dom}"));
+    let results = &dom[start..dom[start..].find("</ol>").map_or(dom.len(), |e| start + e)];
+    // The postmortem and the question about a cold cache, linked under `/`
+    // (the preview's root), not under the published `/hb/`.
+    assert!(
+        results.contains("href=\"/postmortems/pm-2026-10-cache/\""),
+        "{results}"
+    );
+    assert!(
+        results.contains("href=\"/questions/capacity/cap-cold/\""),
+        "{results}"
+    );
+    assert!(!results.contains("/hb/"), "{results}");
+    drop(server);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            let _ = std::fs::create_dir_all(&target);
+            copy_dir(&entry.path(), &target);
+        } else {
+            let _ = std::fs::copy(entry.path(), &target);
+        }
+    }
 }

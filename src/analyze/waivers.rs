@@ -44,6 +44,20 @@ pub struct WaiverRow {
     pub history: Vec<WaiverEvent>,
 }
 
+impl WaiverRow {
+    /// The day the waiver entered its `state`, when that state comes from
+    /// the calendar: the day after `expires` for an expired waiver, the
+    /// first day of the `expiring_soon_days` window for an expiring one.
+    pub fn state_since(&self, expiring_soon_days: i64) -> Option<Date> {
+        let shift = |days: i64| self.expires.checked_add(jiff::Span::new().days(days)).ok();
+        match self.state {
+            WaiverState::Expired => shift(1),
+            WaiverState::Expiring => shift(-expiring_soon_days),
+            _ => None,
+        }
+    }
+}
+
 /// A waiver counts until the end of its `expires` day, and is expired after it.
 pub fn waiver_expired(expires: Date, today: Date) -> bool {
     today > expires

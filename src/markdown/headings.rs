@@ -30,6 +30,21 @@ const RESERVED_IDS: &[&str] = &[
     "risks",
     "dependencies",
     "reviews",
+    "verdict",
+    "gaps",
+    "not-applicable",
+    "readiness",
+    "answers",
+    "contents",
+    "postmortems",
+    "contracts",
+    "blast-radius",
+    "site-search-q",
+    "site-search-results",
+    "search-page-results",
+    "search-needs-js",
+    "services-controls",
+    "services-table",
 ];
 /// Id prefixes the page templates use for rows and anchors.
 const RESERVED_PREFIXES: &[&str] = &["q-", "cat-", "risk-"];

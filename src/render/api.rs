@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::analyze::{
     round, AnswerState, Assessment, Blocker, ContractFinding, Counts, DependencyView,
-    ServiceAssessment, WaiverRow, WaiverState,
+    ServiceAssessment, Verdict, WaiverRow, WaiverState,
 };
 use crate::model::{
     Decision, Handbook, Level, NotApplicable, Review, Risk, RiskStatus, Service, Status, Waiver,
@@ -49,10 +49,21 @@ pub fn shared_file(h: &Handbook, a: &Assessment, path: &str) -> Option<Vec<u8>> 
         }
         urls::API_QUESTIONS => Some(to_bytes(&questions(h))),
         urls::WAIVERS_JSON => {
-            let waivers: Vec<WaiverOut> = a.waivers.iter().map(waiver).collect();
+            let waivers: Vec<DatedWaiver> = a
+                .waivers
+                .iter()
+                .map(|w| DatedWaiver {
+                    waiver: waiver(w),
+                    as_of: a.today,
+                })
+                .collect();
             Some(to_bytes(&waivers))
         }
-        urls::WAIVERS_CSV => Some(waivers_csv(&a.waivers)),
+        urls::WAIVERS_CSV => Some(waivers_csv(&a.waivers, a.today)),
+        urls::API_INDEX => Some(to_bytes(&SiteIndex::new(h, a))),
+        urls::SEARCH_INDEX => Some(super::search::index_js(h, a)),
+        urls::CHANGELOG_FEED => Some(super::feeds::changelog(h, a)),
+        urls::WAIVERS_FEED => Some(super::feeds::waivers(h, a)),
         _ => None,
     }
 }
@@ -67,12 +78,89 @@ pub fn service_file(h: &Handbook, a: &Assessment, i: usize) -> (String, Vec<u8>)
 }
 
 /// The paths of the site-wide data files.
-pub const SHARED_FILES: [&str; 4] = [
+pub const SHARED_FILES: [&str; 8] = [
+    urls::API_INDEX,
     urls::API_SERVICES,
     urls::API_QUESTIONS,
     urls::WAIVERS_JSON,
     urls::WAIVERS_CSV,
+    urls::SEARCH_INDEX,
+    urls::CHANGELOG_FEED,
+    urls::WAIVERS_FEED,
 ];
+
+/// `api/index.json`: what the data describe and on which day they were
+/// judged, with the headline counts. New fields go at the end.
+#[derive(Serialize)]
+pub struct SiteIndex<'a> {
+    title: &'a str,
+    bank_version: Option<&'a str>,
+    /// The judgement day: `days_left`, waiver states and verdicts depend on it.
+    as_of: Date,
+    services: usize,
+    questions: usize,
+    verdicts: VerdictCounts,
+    waivers: WaiverCounts,
+}
+
+/// How many services have each verdict.
+#[derive(Serialize, Default)]
+pub struct VerdictCounts {
+    go: usize,
+    conditional: usize,
+    #[serde(rename = "no-go")]
+    no_go: usize,
+}
+
+/// How many waivers are in each state.
+#[derive(Serialize, Default)]
+pub struct WaiverCounts {
+    active: usize,
+    expiring: usize,
+    expired: usize,
+    revoked: usize,
+    closed: usize,
+}
+
+impl<'a> SiteIndex<'a> {
+    pub fn new(h: &'a Handbook, a: &Assessment) -> Self {
+        let mut verdicts = VerdictCounts::default();
+        for sa in &a.services {
+            match sa.verdict {
+                Verdict::Go => verdicts.go += 1,
+                Verdict::Conditional => verdicts.conditional += 1,
+                Verdict::NoGo => verdicts.no_go += 1,
+            }
+        }
+        let mut waivers = WaiverCounts::default();
+        for w in &a.waivers {
+            match w.state {
+                WaiverState::Active => waivers.active += 1,
+                WaiverState::Expiring => waivers.expiring += 1,
+                WaiverState::Expired => waivers.expired += 1,
+                WaiverState::Revoked => waivers.revoked += 1,
+                WaiverState::Closed => waivers.closed += 1,
+            }
+        }
+        SiteIndex {
+            title: &h.config.title,
+            bank_version: h.config.bank_version.as_deref(),
+            as_of: a.today,
+            services: h.services.len(),
+            questions: h.questions.len(),
+            verdicts,
+            waivers,
+        }
+    }
+}
+
+/// A row of `waivers.json`: the waiver and the day its state was judged on.
+#[derive(Serialize)]
+struct DatedWaiver<'a> {
+    #[serde(flatten)]
+    waiver: WaiverOut<'a>,
+    as_of: Date,
+}
 
 fn to_bytes(value: &impl Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
@@ -338,7 +426,8 @@ pub(crate) fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
 }
 
 /// The register as CSV; `history` is one cell: `date event by (note)` joined by `; `.
-fn waivers_csv(rows: &[WaiverRow]) -> Vec<u8> {
+fn waivers_csv(rows: &[WaiverRow], as_of: Date) -> Vec<u8> {
+    let as_of = as_of.to_string();
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
         "service",
@@ -351,6 +440,7 @@ fn waivers_csv(rows: &[WaiverRow]) -> Vec<u8> {
         "days_left",
         "ticket",
         "history",
+        "as_of",
     ]);
     for w in rows {
         let history = w
@@ -379,6 +469,7 @@ fn waivers_csv(rows: &[WaiverRow]) -> Vec<u8> {
             &w.days_left.to_string(),
             &csv_safe(w.ticket.as_deref().unwrap_or("")),
             &csv_safe(&history),
+            &as_of,
         ]);
     }
     writer.into_inner().unwrap_or_default()

@@ -8,12 +8,14 @@
 //! content, so the output is deterministic whatever order pages finish in.
 
 pub mod api;
+mod feeds;
 mod figures;
 mod fragments;
 pub mod lazy;
 mod lookup;
 mod pages;
 mod question_page;
+pub mod search;
 mod service_page;
 pub mod sink;
 pub mod templates;

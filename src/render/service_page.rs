@@ -30,6 +30,11 @@ pub(crate) struct ServicePage<'a> {
     answers: Vec<AnswerGroup<'a>>,
     /// Applicable questions answered `n/a` (and not re-flagged), listed apart.
     not_applicable: Vec<NotApplicableRow<'a>>,
+    /// Every applicable answer that is not `yes`, in checklist order: what
+    /// the page shows first, before the full list.
+    gaps: Vec<GapRow<'a>>,
+    /// The page's table of contents.
+    toc: Vec<TocEntry>,
     history: Vec<HistoryRow<'a>>,
     waivers: Vec<WaiverLine<'a>>,
     risks: Vec<RiskLine<'a>>,
@@ -112,12 +117,42 @@ struct AnswerGroup<'a> {
 
 #[derive(Serialize)]
 struct AnswerRow<'a> {
+    #[serde(skip)]
+    id: &'a str,
     question: &'a tera::Value,
     state: &'static str,
     new: bool,
     /// An `n/a` to re-confirm: it counts as unanswered (the blocker says why).
     reflagged: bool,
     answer: Option<&'a Answer>,
+}
+
+/// An answer that is not `yes`, linking to its row in the full list.
+#[derive(Serialize)]
+struct GapRow<'a> {
+    question: &'a tera::Value,
+    state: &'static str,
+    anchor: String,
+    answer: Option<&'a Answer>,
+}
+
+/// One entry of the page's table of contents: an anchor on the page.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub(crate) struct TocEntry {
+    pub anchor: String,
+    pub label: String,
+    /// Sub-entries (the answer list's categories).
+    pub children: Vec<TocEntry>,
+}
+
+impl TocEntry {
+    fn new(anchor: &str, label: impl Into<String>) -> Self {
+        TocEntry {
+            anchor: anchor.to_string(),
+            label: label.into(),
+            children: Vec::new(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -152,6 +187,26 @@ pub(crate) fn service_page<'a>(
     let risks: Vec<(&Service, &Risk)> = s.risks.iter().map(|r| (s, r)).collect();
     let mut reviews: Vec<&Review> = s.reviews.iter().collect();
     reviews.reverse();
+    let answers = answer_groups(h, fragments, s, sa);
+    let gaps = gaps(&answers);
+    let postmortems: Vec<PostmortemLink<'a>> = sa
+        .postmortems
+        .iter()
+        .filter_map(|id| lookup.postmortem(id))
+        .map(|p| PostmortemLink {
+            title: &p.title,
+            date: p.date,
+            url: h.url(&urls::postmortem(&p.id)),
+            severity: &p.severity,
+        })
+        .collect();
+    let not_applicable = not_applicable_rows(h, fragments, s, sa);
+    let toc = contents(
+        &answers,
+        gaps.len(),
+        not_applicable.len(),
+        !postmortems.is_empty(),
+    );
     ServicePage {
         title: &s.title,
         service: ServiceHead {
@@ -181,8 +236,10 @@ pub(crate) fn service_page<'a>(
                 applicable: c.counts.total(),
             })
             .collect(),
-        answers: answer_groups(h, fragments, s, sa),
-        not_applicable: not_applicable_rows(h, fragments, s, sa),
+        not_applicable,
+        answers,
+        gaps,
+        toc,
         history: sa
             .history_answers
             .iter()
@@ -228,17 +285,7 @@ pub(crate) fn service_page<'a>(
             .ceiling
             .map(|c| format!("{:.4}", crate::analyze::round(c, 4))),
         reviews,
-        postmortems: sa
-            .postmortems
-            .iter()
-            .filter_map(|id| lookup.postmortem(id))
-            .map(|p| PostmortemLink {
-                title: &p.title,
-                date: p.date,
-                url: h.url(&urls::postmortem(&p.id)),
-                severity: &p.severity,
-            })
-            .collect(),
+        postmortems,
         new_questions: sa
             .new_questions
             .iter()
@@ -298,6 +345,7 @@ fn answer_groups<'a>(
         }
         if let Some(group) = groups.last_mut() {
             group.rows.push(AnswerRow {
+                id: &view.question,
                 question,
                 state: state_label(view.state),
                 new: view.new,
@@ -326,6 +374,55 @@ fn not_applicable_rows<'a>(
             })
         })
         .collect()
+}
+
+/// The answers that are not `yes`, in checklist order.
+fn gaps<'a>(groups: &[AnswerGroup<'a>]) -> Vec<GapRow<'a>> {
+    groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .filter(|row| row.state != state_label(AnswerState::Yes))
+        .map(|row| GapRow {
+            question: row.question,
+            state: row.state,
+            anchor: urls::question_anchor(row.id),
+            answer: row.answer,
+        })
+        .collect()
+}
+
+/// The sections of the page, in page order, with the answer list's
+/// categories under it. The anchors are the ids service.html gives its
+/// sections; Markdown headings cannot take them (markdown/headings.rs).
+fn contents(
+    groups: &[AnswerGroup<'_>],
+    gaps: usize,
+    not_applicable: usize,
+    postmortems: bool,
+) -> Vec<TocEntry> {
+    let mut answers = TocEntry::new("answers", "All answers");
+    answers.children = groups
+        .iter()
+        .map(|g| TocEntry::new(&urls::category_anchor(g.id), g.title))
+        .collect();
+    if not_applicable > 0 {
+        let label = format!("Not applicable ({not_applicable})");
+        answers.children.push(TocEntry::new("not-applicable", label));
+    }
+    let mut toc = vec![
+        TocEntry::new("verdict", "Verdict and blockers"),
+        TocEntry::new("gaps", format!("Not yet yes ({gaps})")),
+        TocEntry::new("readiness", "Readiness by category"),
+        answers,
+        TocEntry::new("waivers", "Waivers"),
+        TocEntry::new("risks", "Risks"),
+        TocEntry::new("dependencies", "Dependencies"),
+        TocEntry::new("reviews", "Review history"),
+    ];
+    if postmortems {
+        toc.push(TocEntry::new("postmortems", "Postmortems"));
+    }
+    toc
 }
 
 fn blast_links<'a>(h: &'a Handbook, sa: &'a ServiceAssessment) -> BlastLinks<'a> {

@@ -58,6 +58,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/changelog.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     (
         "risk_matrix.html",
         include_str!("../../templates/risk_matrix.html"),
@@ -68,6 +69,13 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../assets/style.css")),
     ("favicon.svg", include_bytes!("../../assets/favicon.svg")),
+    // elasticlunr.js 0.9.5 exactly as mdBook vendors it (MIT, header kept).
+    (
+        "elasticlunr.min.js",
+        include_bytes!("../../assets/elasticlunr.min.js"),
+    ),
+    ("search.js", include_bytes!("../../assets/search.js")),
+    ("services.js", include_bytes!("../../assets/services.js")),
 ];
 
 /// Builds the template set; template syntax errors become diagnostics.

@@ -30,6 +30,7 @@ pub struct SiteContext<'a> {
 #[derive(Serialize)]
 struct SiteLinks {
     dashboard: String,
+    handbook: String,
     checklist: String,
     services: String,
     waivers: String,
@@ -44,12 +45,21 @@ struct SiteLinks {
     questions_json: String,
     waivers_json: String,
     waivers_csv: String,
+    api_index: String,
+    search: String,
+    search_index: String,
+    search_js: String,
+    elasticlunr_js: String,
+    services_js: String,
+    changelog_feed: String,
+    waivers_feed: String,
 }
 
 impl SiteLinks {
     fn new(h: &Handbook) -> Self {
         SiteLinks {
             dashboard: h.url(urls::DASHBOARD),
+            handbook: h.url(urls::HANDBOOK),
             checklist: h.url(urls::CHECKLIST),
             services: h.url(urls::SERVICES),
             waivers: h.url(urls::WAIVERS),
@@ -64,6 +74,14 @@ impl SiteLinks {
             questions_json: h.url(urls::API_QUESTIONS),
             waivers_json: h.url(urls::WAIVERS_JSON),
             waivers_csv: h.url(urls::WAIVERS_CSV),
+            api_index: h.url(urls::API_INDEX),
+            search: h.url(urls::SEARCH),
+            search_index: h.url(urls::SEARCH_INDEX),
+            search_js: h.url(&urls::asset("search.js")),
+            elasticlunr_js: h.url(&urls::asset("elasticlunr.min.js")),
+            services_js: h.url(&urls::asset("services.js")),
+            changelog_feed: h.url(urls::CHANGELOG_FEED),
+            waivers_feed: h.url(urls::WAIVERS_FEED),
         }
     }
 }
@@ -140,9 +158,15 @@ pub struct ServiceRow<'a> {
     pub title: &'a str,
     pub owner: &'a str,
     pub tier: u8,
+    pub tags: &'a [String],
+    /// The tags one a line, for the services index's `data-tags` (a tag
+    /// name may hold spaces).
+    pub tag_lines: String,
     pub summary: &'a str,
     pub url: String,
     pub verdict: &'static str,
+    /// The verdict as a sort key: 0 go, 1 conditional, 2 no-go.
+    pub verdict_rank: u8,
     pub readiness_pct: i64,
     pub counts: Counts,
     pub applicable: usize,
@@ -162,9 +186,16 @@ pub fn service_row<'a>(h: &Handbook, s: &'a Service, sa: &ServiceAssessment) -> 
         title: &s.title,
         owner: &s.owner,
         tier: s.tier,
+        tags: &s.tags,
+        tag_lines: s.tags.join("\n"),
         summary: &s.summary,
         url: service_url(h, &s.name),
         verdict: sa.verdict.as_str(),
+        verdict_rank: match sa.verdict {
+            crate::analyze::Verdict::Go => 0,
+            crate::analyze::Verdict::Conditional => 1,
+            crate::analyze::Verdict::NoGo => 2,
+        },
         readiness_pct: pct(sa.readiness),
         counts: sa.counts,
         applicable: sa.counts.total(),

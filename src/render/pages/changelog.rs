@@ -15,6 +15,7 @@ pub(super) struct ChangelogPage<'a> {
     title: &'static str,
     entries: Vec<ChangelogEntry<'a>>,
     original: Vec<Change<'a>>,
+    feed_url: String,
 }
 
 #[derive(Serialize)]
@@ -58,6 +59,7 @@ pub(super) fn page<'a>(h: &'a Handbook, f: &'a Fragments<'_>) -> ChangelogPage<'
             .map(|(date, questions)| ChangelogEntry { date, questions })
             .collect(),
         original,
+        feed_url: h.url(crate::urls::CHANGELOG_FEED),
     }
 }
 

@@ -20,6 +20,16 @@ pub(super) struct ChapterPage<'a> {
     source: &'a str,
     previous: Option<TitleLink<'a>>,
     next: Option<TitleLink<'a>>,
+    /// Every chapter, for the sidebar; the page's own is `current`.
+    chapters: Vec<ChapterEntry<'a>>,
+}
+
+/// A chapter in the sidebar of a chapter's page.
+#[derive(Serialize)]
+struct ChapterEntry<'a> {
+    #[serde(flatten)]
+    link: TitleLink<'a>,
+    current: bool,
 }
 
 fn link<'a>(h: &Handbook, c: &'a Chapter) -> TitleLink<'a> {
@@ -46,5 +56,14 @@ pub(super) fn chapter(h: &Handbook, i: usize) -> ChapterPage<'_> {
         source: &c.source,
         previous: neighbour(i.checked_sub(1)),
         next: neighbour(Some(i + 1)),
+        chapters: h
+            .chapters
+            .iter()
+            .enumerate()
+            .map(|(j, c)| ChapterEntry {
+                link: link(h, c),
+                current: j == i,
+            })
+            .collect(),
     }
 }

@@ -54,6 +54,16 @@ pub(crate) enum PageJob {
     Service(usize),
     /// The page of `handbook.questions[i]`.
     Question(usize),
+    /// Search results for the query in the page's address.
+    Search,
+}
+
+/// Which menu entry a page is under (`aria-current` in the menu): the
+/// entry's site path, and whether the page is that entry's own page.
+#[derive(Serialize)]
+struct NavCurrent {
+    section: Option<&'static str>,
+    is_index: bool,
 }
 
 /// A page that could not be built: its template, and Tera's error.
@@ -86,6 +96,33 @@ impl PageJob {
             PageJob::Changelog => urls::CHANGELOG.to_string(),
             PageJob::Service(i) => urls::service(&h.services[i].name),
             PageJob::Question(i) => urls::question(&h.questions[i].category, &h.questions[i].id),
+            PageJob::Search => urls::SEARCH.to_string(),
+        }
+    }
+
+    /// The menu's section the page belongs to (its site path), if any.
+    fn section(&self) -> Option<&'static str> {
+        Some(match *self {
+            PageJob::Dashboard => urls::DASHBOARD,
+            PageJob::Handbook | PageJob::Chapter(_) => urls::HANDBOOK,
+            PageJob::Checklist | PageJob::Category(_) | PageJob::Question(_) => urls::CHECKLIST,
+            PageJob::Services | PageJob::Service(_) => urls::SERVICES,
+            PageJob::Waivers => urls::WAIVERS,
+            PageJob::Risks => urls::RISKS,
+            PageJob::Dependencies => urls::DEPENDENCIES,
+            PageJob::ConceptMap | PageJob::Concept(_) => urls::CONCEPTS,
+            PageJob::Postmortems | PageJob::Postmortem(_) => urls::POSTMORTEMS,
+            PageJob::Changelog => urls::CHANGELOG,
+            PageJob::NotFound | PageJob::Search => return None,
+        })
+    }
+
+    /// Where the page stands in the menu, as every page's `nav_current`.
+    fn nav_current(&self, h: &Handbook) -> NavCurrent {
+        let section = self.section();
+        NavCurrent {
+            section,
+            is_index: section.is_some_and(|path| path == self.site_path(h)),
         }
     }
 
@@ -95,6 +132,17 @@ impl PageJob {
     }
 
     pub(crate) fn build(
+        self,
+        h: &Handbook,
+        a: &Assessment,
+        fragments: &Fragments<'_>,
+    ) -> Result<Page, BuildError> {
+        let mut page = self.build_data(h, a, fragments)?;
+        page.context.insert("nav_current", &self.nav_current(h));
+        Ok(page)
+    }
+
+    fn build_data(
         self,
         h: &Handbook,
         a: &Assessment,
@@ -134,6 +182,7 @@ impl PageJob {
             PageJob::Changelog => typed(&path, "changelog.html", &changelog::page(h, f)),
             PageJob::Service(i) => typed(&path, "service.html", &service_page(h, a, f, i)),
             PageJob::Question(i) => typed(&path, "question.html", &question_page(h, f, i)),
+            PageJob::Search => typed(&path, "search.html", &TitleOnly { title: "Search" }),
         }
     }
 }
@@ -165,6 +214,7 @@ pub(crate) fn all(h: &Handbook, _a: &Assessment) -> Vec<PageJob> {
         PageJob::ConceptMap,
         PageJob::Postmortems,
         PageJob::Changelog,
+        PageJob::Search,
     ];
     jobs.extend((0..h.chapters.len()).map(PageJob::Chapter));
     jobs.extend((0..h.categories.len()).map(PageJob::Category));

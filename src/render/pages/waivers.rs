@@ -45,6 +45,7 @@ pub(super) struct WaiversPage<'a> {
     total: usize,
     csv_url: String,
     json_url: String,
+    feed_url: String,
 }
 
 #[derive(Serialize)]
@@ -72,5 +73,6 @@ pub(super) fn page<'a>(h: &'a Handbook, a: &'a Assessment) -> WaiversPage<'a> {
         total: a.waivers.len(),
         csv_url: h.url(urls::WAIVERS_CSV),
         json_url: h.url(urls::WAIVERS_JSON),
+        feed_url: h.url(urls::WAIVERS_FEED),
     }
 }
