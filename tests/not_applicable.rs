@@ -186,7 +186,7 @@ fn the_service_and_question_pages_list_n_a_apart() {
     assert!(rest.contains("Not applicable (1)"), "{rest}");
     assert!(rest.contains("Serves one tenant by design."));
     assert!(rest.contains("sre-lead") && rest.contains("2026.11"));
-    let answers = main.split_once("<h2>Answers</h2>").unwrap().1;
+    let answers = main.split_once("<h2 id=\"answers\">").unwrap().1;
     assert!(
         !answers.contains("id=\"q-cap-peak\""),
         "the n/a row is not in the answers tables"

@@ -407,7 +407,9 @@ fn contents(
         .collect();
     if not_applicable > 0 {
         let label = format!("Not applicable ({not_applicable})");
-        answers.children.push(TocEntry::new("not-applicable", label));
+        answers
+            .children
+            .push(TocEntry::new("not-applicable", label));
     }
     let mut toc = vec![
         TocEntry::new("verdict", "Verdict and blockers"),
