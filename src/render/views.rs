@@ -3,7 +3,7 @@
 //! into typed data with URLs and display figures worked out, so templates
 //! stay simple.
 
-use crate::analyze::{round, AnswerState, Assessment, Counts, DependencyView, ServiceAssessment};
+use crate::analyze::{AnswerState, Assessment, Counts, DependencyView, ServiceAssessment};
 use crate::config::Policy;
 use crate::model::{Handbook, Question, Service};
 use crate::urls;
@@ -23,6 +23,9 @@ pub struct SiteContext<'a> {
     question_count: usize,
     policy: &'a Policy,
     links: SiteLinks,
+    /// A CSS string naming the handbook, its bank version and the judgement
+    /// day, for the header of every printed page (see `print_header_css`).
+    print_header_css: String,
 }
 
 /// The links every template may use, from `urls`: templates name a page
@@ -106,7 +109,35 @@ pub fn site<'a>(h: &'a Handbook, a: &Assessment) -> SiteContext<'a> {
         question_count: h.questions.len(),
         policy: &h.config.policy,
         links: SiteLinks::new(h),
+        print_header_css: print_header_css(
+            &h.config.title,
+            h.config.bank_version.as_deref(),
+            &a.today.to_string(),
+        ),
     }
+}
+
+/// The running header of a printout, as a quoted CSS string for `@page`
+/// margin boxes: "Title · checklist v3 · judged as of 2026-11-24". Every
+/// character but letters, digits, spaces and a few marks is written as a CSS
+/// escape, so a hostile title cannot leave the string or the `<style>`.
+pub fn print_header_css(title: &str, bank_version: Option<&str>, today: &str) -> String {
+    let mut text = title.to_string();
+    if let Some(version) = bank_version {
+        text.push_str(&format!(" · checklist {version}"));
+    }
+    text.push_str(&format!(" · judged as of {today}"));
+    let mut css = String::with_capacity(text.len() + 2);
+    css.push('"');
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | ',' | '-' | ':') {
+            css.push(c);
+        } else {
+            css.push_str(&format!("\\{:x} ", u32::from(c)));
+        }
+    }
+    css.push('"');
+    css
 }
 
 pub fn pct(value: f64) -> i64 {
@@ -173,7 +204,9 @@ pub fn service_row<'a>(h: &Handbook, s: &'a Service, sa: &ServiceAssessment) -> 
         last_decision: sa.last_decision,
         disagrees: sa.disagrees,
         slo: s.slo.availability,
-        ceiling: sa.ceiling.map(|c| format!("{:.4}", round(c, 4))),
+        ceiling: sa
+            .ceiling
+            .map(|c| crate::analyze::precision::ceiling(c, s.slo.availability)),
         ceiling_below_slo: sa.ceiling_status.is_below(),
     }
 }
@@ -294,4 +327,19 @@ pub struct GuidedQuestion<'a> {
     #[serde(flatten)]
     pub row: &'a tera::Value,
     pub guidance_html: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::print_header_css;
+
+    #[test]
+    fn the_print_header_is_one_css_string_whatever_the_title() {
+        let css = print_header_css("Ops \"</style><script>", Some("v3"), "2026-11-24");
+        assert!(css.starts_with('"') && css.ends_with('"'), "{css}");
+        let inner = &css[1..css.len() - 1];
+        assert!(!inner.contains(['"', '<', '>', '\n']), "{css}");
+        assert!(css.contains("checklist v3") && css.contains("judged as of 2026-11-24"));
+        assert!(css.contains("\\22 ") && css.contains("\\3c "), "{css}");
+    }
 }

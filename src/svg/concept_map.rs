@@ -50,7 +50,7 @@ const CLUSTER_GAP_Y: f64 = 48.0;
 const MAX_ROW_WIDTH: f64 = 1120.0;
 const LABEL_FONT: f64 = 13.0;
 const META_FONT: f64 = 11.0;
-const EDGE_LABEL_FONT: f64 = 10.0;
+const EDGE_LABEL_FONT: f64 = 11.0;
 /// How far a link inside a group bows out to the right of its column.
 const INNER_LINK_BOW: f64 = 44.0;
 /// Where on a link its label sits (fraction of the way from its source).

@@ -83,18 +83,19 @@ pub fn num(value: f64) -> String {
     }
 }
 
-/// A percentage such as availability: two decimals at least, three when the third
-/// matters (99.95%, 99.995%, 99.70%). `None` for values that are not numbers.
+/// A stated availability as a percentage, in the one format analyze rules
+/// for availabilities ("99.9%", "99.95%"). `None` for non-numbers.
 pub fn percent(value: f64) -> Option<String> {
-    if !value.is_finite() {
-        return None;
-    }
-    let mut text = format!("{:.3}", value.clamp(0.0, 100.0));
-    if text.ends_with('0') {
-        text.pop();
-    }
-    text.push('%');
-    Some(text)
+    value
+        .is_finite()
+        .then(|| format!("{}%", crate::analyze::precision::availability(value)))
+}
+
+/// A computed ceiling as a percentage, with the decimals that tell it from `slo`.
+pub fn ceiling_percent(value: f64, slo: Option<f64>) -> Option<String> {
+    value
+        .is_finite()
+        .then(|| format!("{}%", crate::analyze::precision::ceiling(value, slo)))
 }
 
 /// A share between 0 and 1 as a whole percentage ("78%"); non-numbers count as 0.
@@ -128,12 +129,13 @@ mod tests {
     }
 
     #[test]
-    fn numbers_have_fixed_precision() {
+    fn numbers_have_fixed_precision_and_availabilities_no_trailing_zeros() {
         assert_eq!(num(1.0 / 3.0), "0.3");
         assert_eq!(num(-0.01), "0.0");
         assert_eq!(num(f64::NAN), "0.0");
         assert_eq!(percent(99.95).as_deref(), Some("99.95%"));
-        assert_eq!(percent(99.7).as_deref(), Some("99.70%"));
+        assert_eq!(percent(99.7).as_deref(), Some("99.7%"));
+        assert_eq!(percent(99.99).as_deref(), Some("99.99%"));
         assert_eq!(percent(99.995).as_deref(), Some("99.995%"));
         assert_eq!(percent(f64::INFINITY), None);
         assert_eq!(whole_percent(0.777), "78%");
