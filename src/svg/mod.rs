@@ -97,7 +97,7 @@ pub const SVG_CSS: &str = r#"
 
 /* Concept map */
 .orr-cluster-box { fill: none; stroke: var(--orr-line); stroke-dasharray: 3 3; rx: 10px; }
-.orr-svg .orr-cluster-label { font-weight: 700; fill: var(--orr-muted); }
+.orr-svg .orr-cluster-label { font-weight: 700; fill: var(--orr-muted); paint-order: stroke; stroke: var(--orr-paper); stroke-width: 4px; stroke-linejoin: round; }
 .orr-concept-box { fill: var(--orr-node); stroke: var(--orr-line); rx: 6px; }
 .orr-svg .orr-concept-label { font-size: 13px; font-weight: 600; }
 .orr-concept-link:hover .orr-concept-box, .orr-concept-link:focus .orr-concept-box { stroke: var(--orr-focus-line); stroke-width: 2; }

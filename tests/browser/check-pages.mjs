@@ -1,11 +1,12 @@
 // Opens every page kind of a built orr site in headless Chromium at 390 and
 // 1280 px, light and dark, and reports what a reader would trip over:
-// page-level horizontal overflow, diagram text drawn below 11 CSS px,
+// page-level horizontal overflow, diagram text drawn below 11 CSS px or cut
+// at a diagram's edge,
 // overlapping or truncated concept-map labels, and axe-core violations of
 // impact serious or critical. Prints one line per finding and a JSON summary;
 // exits 1 when there is any finding, 2 when the check itself cannot run.
 //
-// Usage: node check-pages.mjs SITE_DIR [CHROMIUM]
+// Usage: node check-pages.mjs SITE_DIR [CHROMIUM]  (ORR_CHECK_PAGES=/a/,/b/ to check only those)
 // The site is served from a tiny static server on 127.0.0.1, because its
 // links start at "/" (the default base_url).
 
@@ -64,7 +65,11 @@ function pageKinds(root) {
     "/concepts/", firstDir("concepts"), "/postmortems/", firstDir("postmortems"),
     "/handbook/", largestDir("handbook"), "/risks/", "/waivers/", "/dependencies/", "/changelog/",
   ];
-  return pages.filter((p) => p && fs.existsSync(path.join(root, p.endsWith("/") ? p + "index.html" : p)));
+  // ORR_CHECK_PAGES=/concepts/,/risks/ narrows a run to some pages while working on them.
+  const only = process.env.ORR_CHECK_PAGES ? process.env.ORR_CHECK_PAGES.split(",") : null;
+  return pages
+    .filter((p) => p && fs.existsSync(path.join(root, p.endsWith("/") ? p + "index.html" : p)))
+    .filter((p) => !only || only.includes(p));
 }
 
 function serve(root) {
@@ -104,6 +109,15 @@ function measurePage(minTextPx) {
       findings.push(`${svg}: text "${text.textContent.trim().slice(0, 30)}" drawn at ${size.toFixed(1)} px`);
       break;
     }
+  }
+  for (const svg of document.querySelectorAll("svg.orr-svg")) {
+    if (!visible(svg)) continue;
+    const frame = svg.getBoundingClientRect();
+    const cut = [...svg.querySelectorAll("text")].find((t) => {
+      const r = t.getBoundingClientRect();
+      return t.textContent.trim() && (r.right > frame.right + 1 || r.left < frame.left - 1 || r.bottom > frame.bottom + 1);
+    });
+    if (cut) findings.push(`${svg.classList[1]}: text "${cut.textContent.trim().slice(0, 30)}" cut at the diagram's edge`);
   }
   for (const svg of document.querySelectorAll("svg.orr-svg-concept-map")) {
     if (!visible(svg)) continue;
