@@ -296,3 +296,41 @@ fn printouts_name_the_handbook_and_day_on_every_page_and_show_link_addresses() {
         "the collapsed risk-matrix table stays collapsed in print"
     );
 }
+
+/// Availabilities written by orr itself (ceilings, SLOs, diagram nodes) carry
+/// no trailing zeros: "99.99%", never "99.9900%" beside it.
+#[test]
+fn availabilities_have_one_format_without_trailing_zeros() {
+    let services = site().join("services");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&services).expect("services/") {
+        let page = entry.expect("entry").path().join("index.html");
+        let Ok(html) = std::fs::read_to_string(&page) else {
+            continue;
+        };
+        // The text of the ceiling line and of every diagram node's second line.
+        let mut figures: Vec<&str> = Vec::new();
+        for marker in ["Availability ceiling: <strong", "class=\"orr-node-meta\""] {
+            for (at, _) in html.match_indices(marker) {
+                let rest = &html[at..];
+                let Some(open) = rest.find('>') else { continue };
+                let text = &rest[open + 1..];
+                let text = &text[..text.find('<').unwrap_or(text.len())];
+                figures.extend(text.split(" · ").filter_map(|p| p.strip_suffix('%')));
+            }
+        }
+        for figure in figures {
+            let number = figure.trim();
+            if number.parse::<f64>().is_err() {
+                continue;
+            }
+            checked += 1;
+            assert!(
+                !(number.contains('.') && number.ends_with('0')),
+                "{}: availability written {number}%",
+                page.display()
+            );
+        }
+    }
+    assert!(checked > 5, "too few availabilities found ({checked})");
+}

@@ -189,7 +189,8 @@ pub struct ServiceRow<'a> {
     pub last_review: Option<jiff::civil::Date>,
     pub last_decision: Option<crate::model::Decision>,
     pub disagrees: bool,
-    pub slo: Option<f64>,
+    /// The SLO in the one availability format ("99.9"), without the sign.
+    pub slo: Option<String>,
     pub ceiling: Option<String>,
     pub ceiling_below_slo: bool,
 }
@@ -211,7 +212,10 @@ pub fn service_row<'a>(h: &Handbook, s: &'a Service, sa: &ServiceAssessment) -> 
         last_review: sa.last_review,
         last_decision: sa.last_decision,
         disagrees: sa.disagrees,
-        slo: s.slo.availability,
+        slo: s
+            .slo
+            .availability
+            .map(crate::analyze::precision::availability),
         ceiling: sa
             .ceiling
             .map(|c| crate::analyze::precision::ceiling(c, s.slo.availability)),
@@ -307,12 +311,17 @@ pub struct DependencyLine<'a> {
     #[serde(flatten)]
     pub view: &'a DependencyView,
     pub url: Option<String>,
+    /// The availability in the one availability format, without the sign.
+    pub availability_text: Option<String>,
 }
 
 pub fn dependency_line<'a>(h: &Handbook, view: &'a DependencyView) -> DependencyLine<'a> {
     DependencyLine {
         view,
         url: view.internal.then(|| service_url(h, &view.name)),
+        availability_text: view
+            .availability
+            .map(crate::analyze::precision::availability),
     }
 }
 
