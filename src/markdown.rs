@@ -7,6 +7,7 @@
 //! classes ([`headings`]). Cost: O(n log n) in the size of the file, however
 //! many links share one line.
 
+pub mod contrast;
 pub mod headings;
 
 use std::collections::BTreeSet;
@@ -65,13 +66,15 @@ impl Highlighter {
             .themes
             .get("InspiredGitHub")
             .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .map(|css| contrast::readable_colours(&css, contrast::LIGHT_BACKGROUNDS, true))
             .unwrap_or_default();
         let dark = themes
             .themes
             .get("base16-ocean.dark")
             .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .map(|css| contrast::readable_colours(&css, contrast::DARK_BACKGROUNDS, false))
             .unwrap_or_default();
-        format!("/* Generated from syntect's InspiredGitHub and base16-ocean.dark themes. */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+        format!("/* Generated from syntect's InspiredGitHub and base16-ocean.dark themes, colours raised to 4.5:1 contrast.\n   Each theme only in its own mode: the light theme's more specific selectors would otherwise win in dark mode. */\n@media print, not all and (prefers-color-scheme: dark) {{\n{light}\n}}\n@media screen and (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
     }
 }
 
@@ -153,6 +156,17 @@ impl Renderer<'_> {
                     }
                     out.push(Event::Start(tag));
                 }
+                // A wide table scrolls in its own focusable box, not the page.
+                Event::Start(tag @ Tag::Table(_)) => {
+                    out.push(Event::Html(CowStr::from(
+                        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">",
+                    )));
+                    out.push(Event::Start(tag.clone()));
+                }
+                Event::End(TagEnd::Table) => {
+                    out.push(Event::End(TagEnd::Table));
+                    out.push(Event::Html(CowStr::from("</div>\n")));
+                }
                 // Raw HTML is shown as text: user content never becomes markup.
                 Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html.clone())),
                 other => out.push(other.clone()),
@@ -173,7 +187,9 @@ impl Renderer<'_> {
             .then(|| self.highlighter.highlight(text, lang))
             .flatten()
             .unwrap_or_else(|| escape_html(text));
-        format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
+        // Focusable, so that a keyboard can scroll a long line (axe's
+        // scrollable-region-focusable).
+        format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")
     }
 
     fn rewrite(

@@ -20,6 +20,7 @@
 //! are left out of the chains (cycles are reported on their own), so each
 //! pass is O(V + E) and the blast radius O((V + E) x V / 64) with bit sets.
 
+use super::precision;
 use serde::Serialize;
 
 use crate::config::Policy;
@@ -448,8 +449,14 @@ fn optimistic_slos(
                 ContractKind::OptimisticSlo,
                 vec![caller.name.clone(), graph.name(t).to_string()],
                 format!(
-                    "{} counts on {}'s {dep_slo}% SLO, but {}'s own dependencies cap it at {dep_ceiling:.4}%; counting that, {}'s ceiling would be {would_be:.4}%",
-                    caller.name, graph.name(t), graph.name(t), caller.name
+                    "{} counts on {}'s {}% SLO, but {}'s own dependencies cap it at {}%; counting that, {}'s ceiling would be {}%",
+                    caller.name,
+                    graph.name(t),
+                    precision::availability(dep_slo),
+                    graph.name(t),
+                    precision::ceiling(dep_ceiling, Some(dep_slo)),
+                    caller.name,
+                    precision::ceiling(would_be, caller.slo.availability),
                 ),
                 call.dep,
             ));

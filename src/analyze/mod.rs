@@ -4,6 +4,7 @@
 
 mod availability;
 mod contracts;
+pub mod precision;
 mod rulings;
 #[cfg(test)]
 mod tests;
@@ -407,7 +408,9 @@ fn assess_service(
             question: None,
             risk: None,
             message: format!(
-                "Dependencies cap availability at {ceiling:.4}%, below the {slo}% SLO"
+                "Dependencies cap availability at {}%, below the {}% SLO",
+                precision::ceiling(ceiling, Some(slo)),
+                precision::availability(slo)
             ),
         });
     }

@@ -654,7 +654,7 @@ fn a_dependency_whose_ceiling_is_below_its_slo_is_an_optimistic_slo() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].kind, ContractKind::OptimisticSlo);
     assert!(
-        found[0].message.contains("99.5000%"),
+        found[0].message.contains("cap it at 99.5%"),
         "{}",
         found[0].message
     );

@@ -87,7 +87,7 @@ impl LazySite {
         for path in api::SHARED_FILES {
             entries.insert(path.to_string(), Entry::SharedData);
         }
-        for (path, bytes) in static_files(assets) {
+        for (path, bytes) in static_files(&handbook, &assessment, assets) {
             entries.insert(path, Entry::Static(bytes.into()));
         }
         let judged = JudgedSite::new(

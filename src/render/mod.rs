@@ -126,7 +126,7 @@ pub fn render_into(
         return Err(RenderError::Templates);
     }
     api::write_into(h, a, sink).map_err(RenderError::Io)?;
-    for (path, bytes) in static_files(input.assets) {
+    for (path, bytes) in static_files(h, a, input.assets) {
         sink.put(path, bytes).map_err(RenderError::Io)?;
     }
     Ok(())
@@ -158,7 +158,11 @@ fn render_job(
 /// The files that need no rendering: the built-in stylesheets, the JSON
 /// Schemas of the content files (for editors), then the
 /// handbook's own assets (which replace a built-in one of the same name).
-fn static_files(assets: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+fn static_files(
+    h: &Handbook,
+    a: &Assessment,
+    assets: &[(String, Vec<u8>)],
+) -> Vec<(String, Vec<u8>)> {
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (name, bytes) in templates::BUILTIN_ASSETS {
         files.insert(format!("assets/{name}"), bytes.to_vec());
@@ -170,6 +174,10 @@ fn static_files(assets: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
     files.insert(
         "assets/diagrams.css".to_string(),
         crate::svg::SVG_CSS.as_bytes().to_vec(),
+    );
+    files.insert(
+        "assets/print.css".to_string(),
+        views::print_css(h, a).into_bytes(),
     );
     for (name, text) in crate::load::json_schema::schema_files() {
         files.insert(format!("schema/{name}"), text.into_bytes());

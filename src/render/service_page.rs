@@ -283,7 +283,7 @@ pub(crate) fn service_page<'a>(
         blast_radius: blast_links(h, sa),
         ceiling: sa
             .ceiling
-            .map(|c| format!("{:.4}", crate::analyze::round(c, 4))),
+            .map(|c| crate::analyze::precision::ceiling(c, s.slo.availability)),
         reviews,
         postmortems,
         new_questions: sa

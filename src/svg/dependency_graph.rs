@@ -18,7 +18,8 @@ use super::document::{
 use super::escape::push_attr;
 use super::layout::{layered_layout, layered_size, Layout, LayoutOptions, RoutedEdge};
 use super::text::{
-    chars_fitting, estimate_text_width, num, percent, truncate_chars, BOLD_WIDTH_FACTOR,
+    ceiling_percent, chars_fitting, estimate_text_width, num, percent, truncate_chars,
+    BOLD_WIDTH_FACTOR,
 };
 use crate::limits::MAX_DIAGRAM_LAYOUT_NODES;
 
@@ -160,14 +161,14 @@ fn ceiling_caption(
         (Some(ceiling), None) => (
             format!(
                 "Availability ceiling {}; no SLO set to compare with.",
-                percent(ceiling).unwrap_or_default()
+                ceiling_percent(ceiling, None).unwrap_or_default()
             ),
             "orr-ceiling-none",
         ),
         (Some(ceiling), Some(slo)) if status.is_below() => (
             format!(
                 "Availability ceiling {} is below the SLO {}: the target cannot be met (blocker).",
-                percent(ceiling).unwrap_or_default(),
+                ceiling_percent(ceiling, Some(slo)).unwrap_or_default(),
                 percent(slo).unwrap_or_default()
             ),
             "orr-ceiling-below",
@@ -175,7 +176,7 @@ fn ceiling_caption(
         (Some(ceiling), Some(slo)) => (
             format!(
                 "Availability ceiling {} meets the SLO {}.",
-                percent(ceiling).unwrap_or_default(),
+                ceiling_percent(ceiling, Some(slo)).unwrap_or_default(),
                 percent(slo).unwrap_or_default()
             ),
             "orr-ceiling-ok",
@@ -189,7 +190,7 @@ const NODE_MIN_WIDTH: f64 = 96.0;
 const NODE_MAX_WIDTH: f64 = 240.0;
 const LABEL_FONT: f64 = 13.0;
 const META_FONT: f64 = 11.0;
-const BADGE_FONT: f64 = 10.0;
+const BADGE_FONT: f64 = 11.0;
 const LEGEND_ROW_HEIGHT: f64 = 24.0;
 const CAPTION_HEIGHT: f64 = 28.0;
 const MARGIN: f64 = 16.0;
@@ -1063,7 +1064,7 @@ mod tests {
         assert!(
             text.contains("fallback")
                 && text.contains("no timeout")
-                && text.contains("external · 99.90%")
+                && text.contains("external · 99.9%")
         );
         assert_disjoint(&rects_with_class(&document, "orr-node-box"));
     }

@@ -5,11 +5,6 @@
 use super::escape::{push_attr, push_text};
 use super::text::{num, short_hash, slugify};
 
-/// Diagrams wider than this keep their natural size (the page scrolls them)
-/// instead of shrinking to the column width, where their text would become
-/// unreadably small.
-const SHRINKABLE_MAX_WIDTH: f64 = 1200.0;
-
 /// How long the readable part of an id may be; the hash keeps ids unique.
 const ID_SLUG_MAX: usize = 40;
 
@@ -64,19 +59,13 @@ pub fn open_svg(
     out.push(' ');
     out.push_str(&num(height));
     out.push('"');
-    if width <= SHRINKABLE_MAX_WIDTH {
-        out.push_str(" width=\"100%\" style=\"max-width:");
-        out.push_str(&num(width));
-        out.push_str("px\"");
-    } else {
-        out.push_str(" width=\"");
-        out.push_str(&num(width));
-        out.push_str("\" height=\"");
-        out.push_str(&num(height));
-        out.push('"');
-    }
-    // Presentation defaults, so the diagram is legible even without SVG_CSS;
-    // the stylesheet's rules override them for themes and print.
+    // Always the natural size: a diagram shrunk to a phone's column draws
+    // its text at 3-4 px. The page wraps it in a scrolling figure instead.
+    out.push_str(" width=\"");
+    out.push_str(&num(width));
+    out.push_str("\" height=\"");
+    out.push_str(&num(height));
+    out.push('"');
     out.push_str(" font-family=\"system-ui, sans-serif\" font-size=\"12\">");
     out.push_str("<title id=\"");
     out.push_str(&id);
@@ -101,9 +90,32 @@ fn humanize(kind: &str) -> String {
 }
 
 /// Closes the element opened by [`open_svg`].
+///
+/// A diagram with links is not an image to assistive technology: an element
+/// of role `img` hides its children, so its links would be unreachable
+/// (axe's nested-interactive). Such a diagram becomes a named `group` whose
+/// links keep their own names; a diagram without links stays an `img`.
 pub fn close_svg(out: &mut String) {
     out.push_str("</svg>");
+    let Some(start) = out.rfind("<svg xmlns=") else {
+        return;
+    };
+    if !out[start..].contains("<a class=") {
+        return;
+    }
+    if let Some(at) = out[start..].find(IMG_ROLE) {
+        let at = start + at;
+        let labels_end = out[at..].find("-title ").map(|i| at + i + "-title".len());
+        out.replace_range(at..at + IMG_ROLE.len(), GROUP_ROLE);
+        if let Some(end) = labels_end.map(|e| e + GROUP_ROLE.len() - IMG_ROLE.len()) {
+            // The title names the group; the long description describes it.
+            out.replace_range(end..end + 1, "\" aria-describedby=\"");
+        }
+    }
 }
+
+const IMG_ROLE: &str = " role=\"img\" aria-labelledby=\"";
+const GROUP_ROLE: &str = " role=\"group\" aria-labelledby=\"";
 
 /// Writes `<defs>` with the arrowheads edges use: `<id>-arrow` for ordinary
 /// edges and `<id>-arrow-back` for edges drawn against the layout (cycles).

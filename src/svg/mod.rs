@@ -45,7 +45,7 @@ pub const SVG_CSS: &str = r#"
   color: var(--orr-ink); font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 12px;
   height: auto; overflow: visible;
 }
-.orr-figure-scroll { overflow: auto; max-width: 100%; }
+.orr-figure-scroll { overflow: auto; max-width: 100%; margin: 1rem 0; }
 .orr-svg text { fill: var(--orr-ink); stroke: none; }
 .orr-svg a:hover text, .orr-svg a:focus text { text-decoration: underline; }
 .orr-svg a:focus { outline: 2px solid var(--orr-focus-line); }
@@ -67,7 +67,7 @@ pub const SVG_CSS: &str = r#"
 .orr-edge:hover { stroke-width: 3; }
 .orr-arrow { color: var(--orr-hard); fill: var(--orr-hard); }
 .orr-arrow-back { color: var(--orr-back); fill: var(--orr-back); }
-.orr-svg .orr-badge { font-size: 10px; font-weight: 600; paint-order: stroke; stroke: var(--orr-paper); stroke-width: 3px; stroke-linejoin: round; }
+.orr-svg .orr-badge { font-size: 11px; font-weight: 600; paint-order: stroke; stroke: var(--orr-paper); stroke-width: 3px; stroke-linejoin: round; }
 .orr-svg .orr-badge-no-timeout { fill: var(--orr-bad); }
 .orr-svg .orr-badge-fallback { fill: var(--orr-good); }
 .orr-svg .orr-badge-cycle { fill: var(--orr-back); }
@@ -97,12 +97,12 @@ pub const SVG_CSS: &str = r#"
 
 /* Concept map */
 .orr-cluster-box { fill: none; stroke: var(--orr-line); stroke-dasharray: 3 3; rx: 10px; }
-.orr-svg .orr-cluster-label { font-weight: 700; fill: var(--orr-muted); }
+.orr-svg .orr-cluster-label { font-weight: 700; fill: var(--orr-muted); paint-order: stroke; stroke: var(--orr-paper); stroke-width: 4px; stroke-linejoin: round; }
 .orr-concept-box { fill: var(--orr-node); stroke: var(--orr-line); rx: 6px; }
 .orr-svg .orr-concept-label { font-size: 13px; font-weight: 600; }
 .orr-concept-link:hover .orr-concept-box, .orr-concept-link:focus .orr-concept-box { stroke: var(--orr-focus-line); stroke-width: 2; }
 .orr-concept-edge { fill: none; stroke: var(--orr-soft); stroke-width: 1.2; }
-.orr-svg .orr-edge-label { font-size: 10px; fill: var(--orr-muted); paint-order: stroke; stroke: var(--orr-paper); stroke-width: 3px; stroke-linejoin: round; }
+.orr-svg .orr-edge-label { font-size: 11px; fill: var(--orr-muted); paint-order: stroke; stroke: var(--orr-paper); stroke-width: 3px; stroke-linejoin: round; }
 
 /* Readiness charts */
 .orr-bar-track { fill: var(--orr-track); stroke: var(--orr-line); stroke-width: 0.5; }

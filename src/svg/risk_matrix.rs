@@ -10,7 +10,7 @@
 
 use super::document::{close_svg, open_link, open_svg, push_rect, push_text_element, push_tooltip};
 use super::escape::push_attr;
-use super::text::num;
+use super::text::{estimate_text_width, num};
 use crate::analyze::RiskZone;
 
 /// Whether a risk still needs work.
@@ -177,8 +177,10 @@ fn describe(risks: &[RiskPoint], blocker_score: u32) -> String {
     )
 }
 
-/// "2 open · 1 mitigated" and "1 accepted": the status counts in words, at most
-/// two per line so they fit the cell.
+/// "2 open · 1 mitigated" and "1 accepted": the status counts in words, two
+/// on a line only when the pair fits the cell (else "1 mitigated · 1 accepted"
+/// ran into the next cell, which painted over it), else one per line; three
+/// lines fit above the markers.
 fn status_lines(cell: &[&RiskPoint]) -> Vec<String> {
     let parts: Vec<String> = [
         RiskStatus::Open,
@@ -191,8 +193,25 @@ fn status_lines(cell: &[&RiskPoint]) -> Vec<String> {
         (count > 0).then(|| format!("{count} {}", status.word()))
     })
     .collect();
-    parts.chunks(2).map(|pair| pair.join(" · ")).collect()
+    let room = CELL_WIDTH - 18.0;
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(last)
+                if !last.contains(" · ")
+                    && estimate_text_width(&format!("{last} · {part}"), STATUS_FONT) <= room =>
+            {
+                last.push_str(" · ");
+                last.push_str(&part);
+            }
+            _ => lines.push(part),
+        }
+    }
+    lines
 }
+
+/// The font size of the status lines (the diagram's base size).
+const STATUS_FONT: f64 = 12.0;
 
 #[allow(clippy::too_many_arguments)]
 fn push_cell(
@@ -629,6 +648,32 @@ mod tests {
         assert_eq!(with_class(&document, "orr-risk").len(), MAX_MARKERS - 1);
         assert!(all_text(&document).contains("+5"));
         assert!(all_text(&document).contains("12 open"));
+    }
+
+    #[test]
+    fn status_lines_stay_inside_their_cell() {
+        let risks: Vec<RiskPoint> = [
+            RiskStatus::Open,
+            RiskStatus::Mitigated,
+            RiskStatus::Mitigated,
+            RiskStatus::Accepted,
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &status)| risk(&format!("r{i}"), 3, 3, status))
+        .collect();
+        let svg = risk_matrix("t", &risks, &RiskZone::new(15), &anchor);
+        let document = parse(&svg);
+        let lines: Vec<&str> = with_class(&document, "orr-cell-status")
+            .iter()
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(!lines.is_empty());
+        for line in &lines {
+            let width = estimate_text_width(line, STATUS_FONT);
+            assert!(width <= CELL_WIDTH - 18.0, "{line:?} is {width} px wide");
+        }
+        assert!(lines.concat().contains("1 accepted"), "{lines:?}");
     }
 
     #[test]

@@ -40,6 +40,51 @@ pub fn truncate_chars(text: &str, max_chars: usize) -> String {
     cut
 }
 
+/// `text` broken at spaces into at most `max_lines` lines of at most `width`
+/// pixels at `font_size`; a word longer than a line is cut, and text left
+/// over after the last line ends that line with an ellipsis. Never empty.
+pub fn wrap_lines(text: &str, width: f64, font_size: f64, max_lines: usize) -> Vec<String> {
+    let per_line = chars_fitting(width, font_size);
+    let max_lines = max_lines.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut words = text.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        let joined =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if joined <= per_line {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        if lines.len() == max_lines {
+            break;
+        }
+        current = truncate_chars(word, per_line);
+        if lines.len() + 1 == max_lines && words.peek().is_some() {
+            // The last line: whatever does not fit is cut with an ellipsis.
+            let rest: Vec<&str> = words.by_ref().collect();
+            current = truncate_chars(&format!("{current} {}", rest.join(" ")), per_line);
+        }
+    }
+    if !current.is_empty() && lines.len() < max_lines {
+        lines.push(current);
+    } else if lines.len() == max_lines && !current.is_empty() {
+        if let Some(last) = lines.last_mut() {
+            *last = truncate_chars(&format!("{last} {current}"), per_line);
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
 /// A lowercase ASCII slug of `text` (letters, digits and single dashes), used to
 /// build element ids and class names. Never empty.
 pub fn slugify(text: &str) -> String {
@@ -83,18 +128,19 @@ pub fn num(value: f64) -> String {
     }
 }
 
-/// A percentage such as availability: two decimals at least, three when the third
-/// matters (99.95%, 99.995%, 99.70%). `None` for values that are not numbers.
+/// A stated availability as a percentage, in the one format analyze rules
+/// for availabilities ("99.9%", "99.95%"). `None` for non-numbers.
 pub fn percent(value: f64) -> Option<String> {
-    if !value.is_finite() {
-        return None;
-    }
-    let mut text = format!("{:.3}", value.clamp(0.0, 100.0));
-    if text.ends_with('0') {
-        text.pop();
-    }
-    text.push('%');
-    Some(text)
+    value
+        .is_finite()
+        .then(|| format!("{}%", crate::analyze::precision::availability(value)))
+}
+
+/// A computed ceiling as a percentage, with the decimals that tell it from `slo`.
+pub fn ceiling_percent(value: f64, slo: Option<f64>) -> Option<String> {
+    value
+        .is_finite()
+        .then(|| format!("{}%", crate::analyze::precision::ceiling(value, slo)))
 }
 
 /// A share between 0 and 1 as a whole percentage ("78%"); non-numbers count as 0.
@@ -110,6 +156,30 @@ pub fn whole_percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_wrap_on_two_lines_before_anything_is_cut() {
+        // 20 characters a line at 10 px (0.6 em each) in 120 px.
+        assert_eq!(
+            wrap_lines("Service level agreement (SLA)", 120.0, 10.0, 2),
+            vec!["Service level", "agreement (SLA)"]
+        );
+        assert_eq!(wrap_lines("short", 120.0, 10.0, 2), vec!["short"]);
+        let cut = wrap_lines(
+            "one two three four five six seven eight nine",
+            60.0,
+            10.0,
+            2,
+        );
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…'), "{cut:?}");
+        assert_eq!(wrap_lines("", 60.0, 10.0, 2), vec![String::new()]);
+        let long_word = wrap_lines(&"x".repeat(50), 60.0, 10.0, 2);
+        assert!(
+            long_word.iter().all(|l| l.chars().count() <= 10),
+            "{long_word:?}"
+        );
+    }
 
     #[test]
     fn slugs_are_ascii_and_never_empty() {
@@ -128,12 +198,13 @@ mod tests {
     }
 
     #[test]
-    fn numbers_have_fixed_precision() {
+    fn numbers_have_fixed_precision_and_availabilities_no_trailing_zeros() {
         assert_eq!(num(1.0 / 3.0), "0.3");
         assert_eq!(num(-0.01), "0.0");
         assert_eq!(num(f64::NAN), "0.0");
         assert_eq!(percent(99.95).as_deref(), Some("99.95%"));
-        assert_eq!(percent(99.7).as_deref(), Some("99.70%"));
+        assert_eq!(percent(99.7).as_deref(), Some("99.7%"));
+        assert_eq!(percent(99.99).as_deref(), Some("99.99%"));
         assert_eq!(percent(99.995).as_deref(), Some("99.995%"));
         assert_eq!(percent(f64::INFINITY), None);
         assert_eq!(whole_percent(0.777), "78%");
