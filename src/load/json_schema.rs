@@ -82,7 +82,27 @@ fn object_schema(fields: &'static [Field]) -> Value {
     if !required.is_empty() {
         schema["required"] = json!(required);
     }
+    if let Some(rules) = object_rules(fields) {
+        schema["allOf"] = rules;
+    }
     schema
+}
+
+/// Rules across the keys of one mapping that orr checks later
+/// (src/resolve/services.rs): an `n/a` answer gives a `reason` that is not
+/// blank. (Its `approver` is required only for a `required` question, which
+/// the schema cannot know.)
+fn object_rules(fields: &'static [Field]) -> Option<Value> {
+    if !std::ptr::eq(fields, ANSWER) {
+        return None;
+    }
+    Some(json!([{
+        "if": { "properties": { "status": { "const": "n/a" } }, "required": ["status"] },
+        "then": {
+            "required": ["reason"],
+            "properties": { "reason": { "type": ["string", "number", "boolean"], "pattern": "\\S" } },
+        },
+    }]))
 }
 
 /// One key's value: its kind, then any later rule of orr for it. An optional
@@ -151,7 +171,7 @@ fn refinement(table: &'static [Field], name: &str) -> Option<Value> {
         "severity" | "likelihood" if is(RISK) => json!({ "minimum": 1, "maximum": 5 }),
         // `true`/`false` are how YAML 1.1 tools write an unquoted yes/no.
         "status" if is(ANSWER) => json!({
-            "enum": ["yes", "partial", "no", "waived", true, false,
+            "enum": ["yes", "partial", "no", "waived", "n/a", true, false,
                      "true", "True", "TRUE", "false", "False", "FALSE"],
         }),
         "decision" if is(REVIEW) => json!({ "enum": ["go", "no-go", "conditional"] }),

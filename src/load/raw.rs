@@ -127,6 +127,12 @@ pub struct AnswerRaw {
     pub due: Option<String>,
     /// Boxed: most answers have none, and there are hundreds of thousands of answers.
     pub waiver: Option<Box<WaiverRaw>>,
+    /// For `status: n/a`: why the question does not apply.
+    pub reason: Option<String>,
+    /// For `status: n/a` of a required question: who agreed.
+    pub approver: Option<String>,
+    /// For `status: n/a`: the bank version it was judged against.
+    pub bank_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -125,6 +125,9 @@ pub(crate) const ANSWER: &[Field] = &[
     field("plan", Kind::Text),
     field("due", Kind::Text),
     field("waiver", Kind::Map(WAIVER)),
+    field("reason", Kind::Text),
+    field("approver", Kind::Text),
+    field("bank_version", Kind::Text),
 ];
 pub(crate) const RISK: &[Field] = &[
     required("id", Kind::Text, empty_text),
