@@ -297,6 +297,26 @@ fn default_handbook_content_is_pinned() {
         94,
         "required questions for notifications (tier 3)"
     );
+
+    // Questions that apply by tag and tier but not to the service are
+    // answered n/a with a reason (and an approver when required).
+    let not_applicable: usize = services
+        .iter()
+        .map(|v| {
+            let path = out
+                .path()
+                .join(format!("api/services/{}.json", s(v, "name")));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let d: Value = serde_json::from_str(&text).unwrap();
+            d["answers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| s(a, "state") == "n/a")
+                .count()
+        })
+        .sum();
+    assert_eq!(not_applicable, 28, "n/a answers in the example");
 }
 
 /// Every example answer quotes "yes" and "no", so YAML 1.1 tools read them
