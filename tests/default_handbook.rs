@@ -53,7 +53,7 @@ fn s<'a>(v: &'a Value, key: &str) -> &'a str {
 
 #[test]
 fn default_handbook_content_is_pinned() {
-    let (_out, questions, services) = build();
+    let (out, questions, services) = build();
 
     // Questions per category, including those added by postmortems.
     let mut per_category: BTreeMap<String, usize> = BTreeMap::new();
@@ -63,31 +63,35 @@ fn default_handbook_content_is_pinned() {
             .or_default() += 1;
     }
     let expected: BTreeMap<String, usize> = [
-        ("backups", 9),
-        ("capacity", 14),
-        ("customer-support", 4),
-        ("dependencies", 11),
-        ("deployment", 9),
-        ("disaster-recovery", 6),
-        ("failure-modes", 10),
-        ("incident-management", 7),
+        ("backups", 13),
+        ("capacity", 19),
+        ("customer-support", 5),
+        ("dependencies", 14),
+        ("deployment", 15),
+        ("disaster-recovery", 9),
+        ("failure-modes", 14),
+        ("incident-management", 8),
         ("known-issues", 4),
-        ("legal-financial", 5),
-        ("observability", 17),
-        ("oncall", 8),
+        ("legal-financial", 6),
+        ("observability", 26),
+        ("oncall", 12),
         ("operational-history", 5),
-        ("purpose-slos", 7),
-        ("risk-analysis", 5),
+        ("purpose-slos", 9),
+        ("risk-analysis", 6),
         ("roadmap", 4),
-        ("runbooks", 8),
-        ("security", 17),
-        ("testing-cicd", 10),
+        ("runbooks", 11),
+        ("security", 26),
+        ("testing-cicd", 16),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     assert_eq!(per_category, expected, "questions per category");
-    assert_eq!(questions.len(), 160, "total questions");
+    assert_eq!(
+        questions.len(),
+        222,
+        "total questions, retired ones included"
+    );
     assert_eq!(count_files("questions", "md"), 19, "question banks");
 
     // Levels: required questions block a launch, so their number is a policy decision.
@@ -101,13 +105,32 @@ fn default_handbook_content_is_pinned() {
         .count();
     assert_eq!(
         (required, recommended),
-        (103, 57),
+        (136, 86),
         "required vs recommended"
     );
-    assert!(
-        questions.iter().all(|q| q["retired"].is_null()),
-        "no question of the default bank is retired"
-    );
+
+    // The second edition: retired questions keep their ids and name their
+    // replacement; new questions carry the date they entered the bank.
+    let retired: Vec<&str> = questions
+        .iter()
+        .filter(|q| !q["retired"].is_null())
+        .map(|q| s(q, "id"))
+        .collect();
+    assert_eq!(retired.len(), 12, "retired questions: {retired:?}");
+    assert_eq!(questions.len() - retired.len(), 210, "live questions");
+    let dated = questions.iter().filter(|q| !q["since"].is_null()).count();
+    assert_eq!(dated, 69, "questions with a since date");
+    for q in &questions {
+        let concepts: Vec<&str> = q["concepts"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        assert!(
+            concepts.iter().any(|c| *c != "orr"),
+            "{} links no specific concept: {concepts:?}",
+            s(q, "id")
+        );
+    }
 
     // Tagged questions.
     let tagged = |tag: &str| {
@@ -120,9 +143,18 @@ fn default_handbook_content_is_pinned() {
             })
             .count()
     };
-    assert_eq!(tagged("ml-serving"), 15, "ml-serving questions");
-    assert_eq!(tagged("stateful"), 11, "stateful questions");
-    assert_eq!(tagged("internet-facing"), 9, "internet-facing questions");
+    assert_eq!(tagged("ml-serving"), 12, "ml-serving questions");
+    assert_eq!(tagged("llm"), 6, "llm questions");
+    assert_eq!(tagged("agent"), 2, "agent questions");
+    assert_eq!(tagged("stateful"), 14, "stateful questions");
+    assert_eq!(tagged("internet-facing"), 8, "internet-facing questions");
+    assert_eq!(tagged("web-ui"), 3, "web-ui questions");
+    assert_eq!(tagged("batch"), 3, "batch questions");
+    let tiered = questions
+        .iter()
+        .filter(|q| !q["tiers"].is_null() && q["tiers"].as_array().is_some_and(|a| !a.is_empty()))
+        .count();
+    assert_eq!(tiered, 7, "questions that apply by tier");
 
     // Postmortems, and the questions each adds to the bank.
     assert_eq!(count_files("postmortems", "md"), 4, "postmortems");
@@ -168,7 +200,7 @@ fn default_handbook_content_is_pinned() {
     );
 
     // The concept map, and every concept is named by at least one question.
-    assert_eq!(count_files("concepts", "md"), 29, "concepts");
+    assert_eq!(count_files("concepts", "md"), 45, "concepts");
     let concepts_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/concepts");
     for entry in std::fs::read_dir(&concepts_dir)
         .unwrap()
@@ -241,4 +273,71 @@ fn default_handbook_content_is_pinned() {
         .map(|v| s(v, "name"))
         .collect();
     assert_eq!(stale, ["reporting"], "stale services");
+
+    // Required questions scale with tier: the tier-3 queue worker faces
+    // fewer than the tier-1 payment API.
+    let required_for = |name: &str| -> usize {
+        let path = out.path().join(format!("api/services/{name}.json"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        v["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| s(a, "level") == "required")
+            .count()
+    };
+    assert_eq!(
+        required_for("checkout"),
+        114,
+        "required questions for checkout (tier 1)"
+    );
+    assert_eq!(
+        required_for("notifications"),
+        94,
+        "required questions for notifications (tier 3)"
+    );
+
+    // Questions that apply by tag and tier but not to the service are
+    // answered n/a with a reason (and an approver when required).
+    let not_applicable: usize = services
+        .iter()
+        .map(|v| {
+            let path = out
+                .path()
+                .join(format!("api/services/{}.json", s(v, "name")));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let d: Value = serde_json::from_str(&text).unwrap();
+            d["answers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| s(a, "state") == "n/a")
+                .count()
+        })
+        .sum();
+    assert_eq!(not_applicable, 28, "n/a answers in the example");
+}
+
+/// Every example answer quotes "yes" and "no", so YAML 1.1 tools read them
+/// as strings rather than booleans.
+#[test]
+fn example_answers_quote_yes_and_no() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/services");
+    for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let value = line.trim().strip_prefix("status:").map(str::trim);
+            assert!(
+                !matches!(value, Some("yes" | "no")),
+                "{}:{}: quote the status",
+                path.display(),
+                n + 1
+            );
+        }
+    }
 }
