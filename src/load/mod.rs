@@ -6,6 +6,7 @@
 //! handbook (see `walk.rs`). Files are parsed in parallel; the result is
 //! sorted by path, so the order of discovery never shows in the output.
 
+pub mod describe;
 pub mod frontmatter;
 pub mod json_schema;
 pub mod markdown;
@@ -345,35 +346,25 @@ pub(crate) fn parse_file(
     }
 }
 
-/// Parses a service file: syntax first, then its shape against the schema,
-/// so every unknown key and wrong type in the file is reported in one run.
+/// Reads a service file in one pass into its typed struct, checking its
+/// shape on the way, so every unknown key and wrong type in the file is
+/// reported in one run. A syntax error (or a limit passed) drops the file.
 fn service_doc(
     source: SourceFile,
     stem: String,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<YamlDoc<ServiceRaw>> {
-    let mut value = match yaml::parse_tree(&source, &source.text, 1) {
-        Ok(value) => value,
+    match yaml::read_record::<ServiceRaw>(&source, "a service file") {
+        Ok((doc, mut found)) => {
+            diags.append(&mut found);
+            Some(YamlDoc {
+                source: Arc::new(source),
+                stem,
+                doc,
+            })
+        }
         Err(d) => {
             diags.push(d);
-            return None;
-        }
-    };
-    let mut checker = schema::Checker::new(&source);
-    checker.check_document(&mut value, schema::SERVICE, "a service file");
-    diags.append(&mut checker.diagnostics);
-    match serde_yaml::from_value::<ServiceRaw>(value) {
-        Ok(doc) => Some(YamlDoc {
-            source: Arc::new(source),
-            stem,
-            doc,
-        }),
-        Err(e) => {
-            // The schema admits only what the types accept; this is a number out of range.
-            diags.push(
-                Diagnostic::file_error(&source.path, format!("cannot read this service file: {e}"))
-                    .code(crate::diagnostics::Code::FileUnreadable),
-            );
             None
         }
     }
