@@ -50,6 +50,37 @@ pub struct YamlDoc<T> {
     pub doc: T,
 }
 
+/// A service file read but not yet parsed: it is parsed where it is
+/// resolved, against the questions, and dropped right after, so the parsed
+/// files of a large organisation are never all in memory at once.
+#[derive(Debug, Clone)]
+pub struct ServiceFile {
+    pub source: Arc<SourceFile>,
+    pub stem: String,
+}
+
+impl ServiceFile {
+    /// Reads the file in one pass into its typed struct, checking its shape
+    /// on the way, so every unknown key and wrong type in the file is
+    /// reported in one run. A syntax error (or a limit passed) drops the file.
+    pub fn parse(&self, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc<ServiceRaw>> {
+        match yaml::read_record::<ServiceRaw>(&self.source, "a service file") {
+            Ok((doc, mut found)) => {
+                diags.append(&mut found);
+                Some(YamlDoc {
+                    source: Arc::clone(&self.source),
+                    stem: self.stem.clone(),
+                    doc,
+                })
+            }
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    }
+}
+
 /// Everything read from a handbook directory.
 #[derive(Debug, Default)]
 pub struct Sources {
@@ -59,7 +90,8 @@ pub struct Sources {
     pub banks: Vec<MarkdownDoc<BankFront>>,
     pub postmortems: Vec<MarkdownDoc<PostmortemFront>>,
     pub concepts: Vec<MarkdownDoc<ConceptFront>>,
-    pub services: Vec<YamlDoc<ServiceRaw>>,
+    /// Parsed by `resolve`, one at a time per thread (see [`ServiceFile`]).
+    pub services: Vec<ServiceFile>,
     pub service_prose: Vec<MarkdownDoc<ProseFront>>,
     /// Names of every service file, including ones that failed to parse, so they are still known.
     pub service_names: Vec<String>,
@@ -105,7 +137,7 @@ pub(crate) enum Parsed {
     Bank(MarkdownDoc<BankFront>),
     Postmortem(MarkdownDoc<PostmortemFront>),
     Concept(MarkdownDoc<ConceptFront>),
-    Service(YamlDoc<ServiceRaw>),
+    Service(ServiceFile),
     ServiceProse(MarkdownDoc<ProseFront>),
 }
 
@@ -314,7 +346,10 @@ pub(crate) fn parse_file(
                 }
             }
         }
-        Kind::Service => service_doc(source, stem, diags).map(Parsed::Service),
+        Kind::Service => Some(Parsed::Service(ServiceFile {
+            source: Arc::new(source),
+            stem,
+        })),
         Kind::Chapter => {
             let fallback = ChapterFront {
                 title: stem.clone(),
@@ -342,30 +377,6 @@ pub(crate) fn parse_file(
         }
         Kind::ServiceProse => {
             markdown_doc(source, stem, false, Some(ProseFront {}), diags).map(Parsed::ServiceProse)
-        }
-    }
-}
-
-/// Reads a service file in one pass into its typed struct, checking its
-/// shape on the way, so every unknown key and wrong type in the file is
-/// reported in one run. A syntax error (or a limit passed) drops the file.
-fn service_doc(
-    source: SourceFile,
-    stem: String,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<YamlDoc<ServiceRaw>> {
-    match yaml::read_record::<ServiceRaw>(&source, "a service file") {
-        Ok((doc, mut found)) => {
-            diags.append(&mut found);
-            Some(YamlDoc {
-                source: Arc::new(source),
-                stem,
-                doc,
-            })
-        }
-        Err(d) => {
-            diags.push(d);
-            None
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::links::{self, LINK_HELP};
 use crate::load::describe::{Choice, Named};
 use crate::load::raw::{AnswerRaw, DependencyRaw, ProseFront, ServiceRaw, WaiverRaw};
 use crate::load::yaml_locate::{value_column, Seg, YamlLines};
-use crate::load::{MarkdownDoc, Sources, YamlDoc};
+use crate::load::{MarkdownDoc, ServiceFile, Sources, YamlDoc};
 use crate::markdown::Renderer;
 use crate::model::*;
 use crate::source::SourceFile;
@@ -20,7 +20,7 @@ use crate::source::SourceFile;
 /// Checks every service file and returns the services, sorted by name.
 pub(crate) fn resolve_services(
     sources: &Sources,
-    docs: Vec<YamlDoc<ServiceRaw>>,
+    files: Vec<ServiceFile>,
     handbook: &Handbook,
     renderer: &Renderer,
     diags: &mut Diagnostics,
@@ -48,18 +48,22 @@ pub(crate) fn resolve_services(
             diags.push(d);
         }
     }
-    let checked: Vec<(Service, Vec<Diagnostic>)> = docs
+    // Each file is parsed, checked and dropped on one thread: only the files
+    // in flight are ever held parsed.
+    let checked: Vec<(Option<Service>, Vec<Diagnostic>)> = files
         .into_par_iter()
-        .map(|doc| {
+        .map(|file| {
             let mut local = Vec::new();
-            let service = check_service(&doc, handbook, &names, &prose, renderer, &mut local);
+            let service = file
+                .parse(&mut local)
+                .map(|doc| check_service(&doc, handbook, &names, &prose, renderer, &mut local));
             (service, local)
         })
         .collect();
     let mut services = Vec::with_capacity(checked.len());
     for (service, local) in checked {
         diags.extend(local);
-        services.push(service);
+        services.extend(service);
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));
     services
