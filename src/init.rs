@@ -204,6 +204,11 @@ pub fn service_skeleton(
         out,
         "#   waived  -> waiver: {{reason, approver, granted, expires}}   no -> note: <why>"
     );
+    let _ = writeln!(
+        out,
+        "#   n/a     -> reason: <why it does not apply>, approver: <who agreed> (required questions), bank_version: \"{}\"",
+        one_line(handbook.config.bank_version.as_deref().unwrap_or("<the bank version>"))
+    );
     let _ = writeln!(out, "title: {name}");
     let _ = writeln!(out, "owner: your-team");
     let _ = writeln!(out, "tier: {tier}");

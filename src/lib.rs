@@ -29,3 +29,4 @@ pub mod serve;
 pub mod source;
 pub mod svg;
 pub mod urls;
+pub mod wa_lens;

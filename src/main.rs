@@ -102,6 +102,48 @@ enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
+    /// Write question banks from another format.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Write the question banks in another format.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Write content/questions/<pillar>.md for each pillar of an AWS Well-Architected custom lens.
+    WaLens {
+        /// The lens JSON file.
+        file: PathBuf,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Put `PREFIX-` in front of every category and question id.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Replace bank files that already exist (regular files only).
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Write the question banks as an AWS Well-Architected custom lens.
+    WaLens {
+        #[command(flatten)]
+        common: Common,
+        /// The lens JSON file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Export only these categories (comma separated).
+        #[arg(long, value_delimiter = ',')]
+        category: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -160,6 +202,23 @@ fn main() -> ExitCode {
                     today,
                 },
         } => new_service(&root, &name, &tags, tier, today.as_deref()),
+        Command::Import {
+            what:
+                ImportCommand::WaLens {
+                    file,
+                    root,
+                    prefix,
+                    force,
+                },
+        } => import_wa_lens(&root, &file, prefix.as_deref(), force),
+        Command::Export {
+            what:
+                ExportCommand::WaLens {
+                    common,
+                    out,
+                    category,
+                },
+        } => export_wa_lens(&common, &out, &category),
     };
     match result {
         Ok(code) => code,
@@ -415,4 +474,50 @@ fn new_service(
         }
         Err(message) => Err(Fatal(message)),
     }
+}
+
+fn import_wa_lens(
+    root: &Path,
+    file: &Path,
+    prefix: Option<&str>,
+    force: bool,
+) -> Result<ExitCode, Fatal> {
+    if !root.join("content").is_dir() {
+        return Err(Fatal(format!(
+            "`{}` has no content/ directory: run `orr init` to start a handbook, or pass --root",
+            root.display()
+        )));
+    }
+    let imported = orr::wa_lens::import_file(root, file, prefix, force).map_err(Fatal)?;
+    report(&imported.diagnostics, Format::Human);
+    if imported.diagnostics.has_errors() {
+        return Ok(ExitCode::from(1));
+    }
+    for line in &imported.id_lines {
+        println!("{line}");
+    }
+    for path in &imported.written {
+        println!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_wa_lens(common: &Common, out: &Path, only: &[String]) -> Result<ExitCode, Fatal> {
+    let options = options(common, None)?;
+    let checked = Engine::new().judge(&options);
+    if checked.diagnostics.has_errors() {
+        report(&checked.diagnostics, common.format);
+        return Ok(ExitCode::from(1));
+    }
+    let exported = orr::wa_lens::export::export(&checked.handbook, only).map_err(Fatal)?;
+    orr::wa_lens::write_lens(out, &exported.json).map_err(Fatal)?;
+    report(&exported.diagnostics, common.format);
+    let line = format!(
+        "wrote {}: {}, {}",
+        out.display(),
+        plural(exported.pillars, "pillar"),
+        plural(exported.questions, "question")
+    );
+    say(common.format, &line);
+    Ok(ExitCode::SUCCESS)
 }

@@ -100,6 +100,9 @@ pub struct Question {
     pub retired: Option<Date>,
     /// The postmortem that added it.
     pub origin: Option<String>,
+    /// The bank version in which the question's text last changed
+    /// (`revised=`): `n/a` answers judged against an older one are re-flagged.
+    pub revised: Option<String>,
     pub guidance_html: String,
     pub place: Place,
 }
@@ -219,6 +222,9 @@ pub enum Status {
     Partial,
     No,
     Waived,
+    /// The question does not apply to this service, for a stated reason.
+    #[serde(rename = "n/a")]
+    NotApplicable,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -230,8 +236,23 @@ pub struct Answer {
     pub plan: Option<String>,
     pub due: Option<Date>,
     pub waiver: Option<Waiver>,
+    /// What a `status: n/a` answer says; boxed, as most answers have none.
+    #[serde(flatten)]
+    pub not_applicable: Option<Box<NotApplicable>>,
     #[serde(skip)]
     pub place: Place,
+}
+
+/// Why a question does not apply to a service, who agreed, and against which
+/// wording of the bank that was judged.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotApplicable {
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// The bank version the answer was judged against, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

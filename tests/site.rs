@@ -80,7 +80,7 @@ fn verdicts_blockers_and_ceilings_follow_the_rules() {
     assert_eq!(alpha["readiness"], 0.6667, "2 of 3 applicable: cap-peak, cap-cold yes, bk-docs no; cap-old retired, bk-restore and cap-kv tagged");
     assert_eq!(
         alpha["counts"],
-        serde_json::json!({"yes": 2, "partial": 0, "no": 1, "waived": 0, "expired": 0, "unanswered": 0})
+        serde_json::json!({"yes": 2, "partial": 0, "no": 1, "waived": 0, "expired": 0, "unanswered": 0, "not_applicable": 0})
     );
     assert_eq!(
         alpha["availability_ceiling"],

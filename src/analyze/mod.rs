@@ -20,7 +20,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Answer, Decision, Handbook, Level, Service, Status};
 pub use availability::DependencyView;
 pub use contracts::{BlastRadius, ContractFinding, ContractKind};
-pub use rulings::{readiness_band, CeilingStatus, RiskJudgement, RiskZone};
+pub use rulings::{bank_version_at_least, readiness_band, CeilingStatus, RiskJudgement, RiskZone};
 pub use waivers::{waiver_expired, WaiverRow, WaiverState};
 
 /// The judgement of the whole handbook on one day.
@@ -59,6 +59,9 @@ pub enum AnswerState {
     Waived,
     Expired,
     Unanswered,
+    /// `status: n/a`, still judged against the question's current wording.
+    #[serde(rename = "n/a")]
+    NotApplicable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -117,6 +120,8 @@ pub struct Counts {
     pub waived: usize,
     pub expired: usize,
     pub unanswered: usize,
+    /// `n/a` answers: shown, but left out of the denominator.
+    pub not_applicable: usize,
 }
 
 impl Counts {
@@ -128,9 +133,11 @@ impl Counts {
             AnswerState::Waived => self.waived += 1,
             AnswerState::Expired => self.expired += 1,
             AnswerState::Unanswered => self.unanswered += 1,
+            AnswerState::NotApplicable => self.not_applicable += 1,
         }
     }
 
+    /// The denominator of readiness: every applicable question but the `n/a` ones.
     pub fn total(&self) -> usize {
         self.yes + self.partial + self.no + self.waived + self.expired + self.unanswered
     }
@@ -153,6 +160,9 @@ pub struct AnswerView {
     pub state: AnswerState,
     /// Added to the bank after the service's last review.
     pub new: bool,
+    /// An `n/a` answer judged against older wording than the question's
+    /// `revised`: it counts as unanswered until re-confirmed.
+    pub reflagged: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -256,6 +266,8 @@ pub fn answer_state(answer: Option<&Answer>, today: Date) -> AnswerState {
             Some(_) => AnswerState::Waived,
             None => AnswerState::No,
         },
+        // Never expires: only a change of the question's wording re-flags it.
+        Status::NotApplicable => AnswerState::NotApplicable,
     }
 }
 
@@ -274,6 +286,7 @@ fn assess_service(
     let mut blockers = Vec::new();
     let mut partial_required = 0;
     let mut new_questions = Vec::new();
+    let mut findings = Vec::new();
 
     for q in handbook
         .questions
@@ -281,7 +294,11 @@ fn assess_service(
         .filter(|q| q.applies_to(&service.tags, service.tier, today))
     {
         let answer = service.answers.get(&q.id);
-        let state = answer_state(answer, today);
+        let reflag = answer.and_then(|a| rulings::reflag(q, a));
+        let state = match &reflag {
+            Some(_) => AnswerState::Unanswered,
+            None => answer_state(answer, today),
+        };
         counts.add(state);
         per_category.entry(&q.category).or_default().add(state);
         let new = matches!((q.since, last_review), (Some(since), Some(r)) if since > r.date);
@@ -294,7 +311,11 @@ fn assess_service(
             level: q.level,
             state,
             new,
+            reflagged: reflag.is_some(),
         });
+        if let (Some(reflag), Some(answer)) = (&reflag, answer) {
+            findings.push(reflag.warning(answer));
+        }
         if q.level != Level::Required {
             continue;
         }
@@ -305,6 +326,14 @@ fn assess_service(
             message,
         };
         match state {
+            AnswerState::Unanswered if reflag.is_some() => blockers.push(blocker(
+                BlockerKind::Question,
+                format!(
+                    "Required question's n/a must be re-confirmed ({}): {}",
+                    reflag.as_ref().map(|r| r.why()).unwrap_or_default(),
+                    q.title
+                ),
+            )),
             AnswerState::Unanswered => blockers.push(blocker(
                 BlockerKind::Question,
                 format!("Required question unanswered: {}", q.title),
@@ -344,7 +373,7 @@ fn assess_service(
                     format!("Partial answer has no due date: {}", q.title),
                 )),
             },
-            AnswerState::Yes | AnswerState::Waived => {}
+            AnswerState::Yes | AnswerState::Waived | AnswerState::NotApplicable => {}
         }
     }
 
@@ -367,7 +396,8 @@ fn assess_service(
         }
     }
 
-    let (ceiling, dependencies, mut findings) = graph.service_view(service);
+    let (ceiling, dependencies, graph_findings) = graph.service_view(service);
+    findings.extend(graph_findings);
     let ceiling_status = CeilingStatus::judge(ceiling, service.slo.availability);
     if let (CeilingStatus::Below, Some(ceiling), Some(slo)) =
         (ceiling_status, ceiling, service.slo.availability)

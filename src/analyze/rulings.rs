@@ -1,13 +1,16 @@
 //! Small rulings that pages, drawings and the JSON all show: the readiness
 //! band of a figure, whether a risk blocks, how a ceiling compares with its
-//! SLO, and which kept answers no longer count. Each is decided here once so
-//! that no template or drawing compares two numbers on its own.
+//! SLO, which kept answers no longer count, and which `n/a` answers must be
+//! re-confirmed. Each is decided here once so that no template or drawing
+//! compares two numbers on its own.
+
+use std::cmp::Ordering;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{Handbook, Risk, RiskStatus, Service};
+use crate::model::{Answer, Handbook, Question, Risk, RiskStatus, Service};
 
 use super::AnswerView;
 
@@ -154,6 +157,102 @@ pub(super) fn history_answer_warnings(
         .collect()
 }
 
+/// Whether bank version `label` is `revised` or later. Two labels of
+/// dot-separated whole numbers compare by number, segment by segment, a
+/// missing segment counting as 0 (2026.9 < 2026.10 = 2026.10.0). Any other
+/// label cannot be ordered, so only the identical label counts as later or
+/// equal: the conservative reading, which re-flags rather than trusts.
+pub fn bank_version_at_least(label: &str, revised: &str) -> bool {
+    let (label, revised) = (label.trim(), revised.trim());
+    if label == revised {
+        return true;
+    }
+    match (numeric_segments(label), numeric_segments(revised)) {
+        (Some(a), Some(b)) => compare_segments(&a, &b) != Ordering::Less,
+        _ => false,
+    }
+}
+
+/// The segments of a label such as `2026.11`, leading zeros dropped; `None`
+/// unless every segment is a non-empty run of ASCII digits.
+fn numeric_segments(label: &str) -> Option<Vec<&str>> {
+    label
+        .split('.')
+        .map(|seg| {
+            let all_digits = !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit());
+            all_digits.then(|| seg.trim_start_matches('0'))
+        })
+        .collect()
+}
+
+/// Compares numbers written as digit strings without leading zeros (of any
+/// length, so no overflow), a missing segment counting as 0.
+fn compare_segments(a: &[&str], b: &[&str]) -> Ordering {
+    (0..a.len().max(b.len()))
+        .map(|i| {
+            let x = a.get(i).copied().unwrap_or("");
+            let y = b.get(i).copied().unwrap_or("");
+            x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+        })
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+/// Why an `n/a` answer no longer counts as `n/a`: the question was reworded
+/// (`revised`) after the bank version the answer was judged against.
+#[derive(Debug, Clone)]
+pub(super) struct Reflag {
+    revised: String,
+    judged_against: Option<String>,
+}
+
+/// `Some` when `answer` is `n/a` and its `bank_version` is missing or older
+/// than the question's `revised`.
+pub(super) fn reflag(question: &Question, answer: &Answer) -> Option<Reflag> {
+    let revised = question.revised.as_deref()?;
+    let judged = answer.not_applicable.as_ref()?.bank_version.as_deref();
+    if judged.is_some_and(|v| bank_version_at_least(v, revised)) {
+        return None;
+    }
+    Some(Reflag {
+        revised: revised.to_string(),
+        judged_against: judged.map(str::to_string),
+    })
+}
+
+impl Reflag {
+    /// The reason in words, for the blocker and the warning.
+    pub(super) fn why(&self) -> String {
+        match &self.judged_against {
+            Some(v) => format!(
+                "the question was reworded in bank version {}, after {v} that the n/a was judged against",
+                self.revised
+            ),
+            None => format!(
+                "the question was reworded in bank version {} and the n/a names no `bank_version`",
+                self.revised
+            ),
+        }
+    }
+
+    pub(super) fn warning(&self, answer: &Answer) -> Diagnostic {
+        Diagnostic::at_place(
+            Severity::Warning,
+            &answer.place,
+            format!(
+                "`{}` is `n/a`, but {}: it counts as unanswered",
+                answer.question,
+                self.why()
+            ),
+        )
+        .code(crate::diagnostics::Code::NotApplicableReflagged)
+        .help(format!(
+            "read the question's new wording; if it still does not apply, set `bank_version: \"{}\"` (otherwise answer it)",
+            self.revised
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +291,28 @@ mod tests {
             CeilingStatus::NoCeiling
         );
         assert_eq!(CeilingStatus::judge(Some(99.9), None), CeilingStatus::NoSlo);
+    }
+
+    #[test]
+    fn bank_versions_compare_by_numeric_segments() {
+        assert!(!bank_version_at_least("2026.9", "2026.10"));
+        assert!(bank_version_at_least("2026.10", "2026.9"));
+        assert!(bank_version_at_least("2026.11", "2026.11"));
+        assert!(bank_version_at_least("2026.10.0", "2026.10"));
+        assert!(bank_version_at_least("2026.010", "2026.10"));
+        assert!(!bank_version_at_least("2026", "2026.1"));
+        assert!(bank_version_at_least(
+            "99999999999999999999999.1",
+            "2026.11"
+        ));
+    }
+
+    #[test]
+    fn other_labels_match_only_when_identical() {
+        assert!(bank_version_at_least("2026-fall", "2026-fall"));
+        assert!(!bank_version_at_least("2026-winter", "2026-fall"));
+        assert!(!bank_version_at_least("2027.1", "2026-fall"));
+        assert!(!bank_version_at_least("v2", "v1"));
+        assert!(!bank_version_at_least("2026..1", "2026.1"));
     }
 }

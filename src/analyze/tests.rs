@@ -23,6 +23,7 @@ fn question(id: &str, category: &str, level: Level, applies: &[&str]) -> Questio
         since: None,
         retired: None,
         origin: None,
+        revised: None,
         guidance_html: String::new(),
         place: Place::default(),
     }
@@ -59,6 +60,7 @@ fn answer(q: &str, status: Status) -> Answer {
         plan: Some("https://p".into()),
         due: None,
         waiver: None,
+        not_applicable: None,
         place: Place::default(),
     }
 }
@@ -678,4 +680,46 @@ fn five_thousand_services_in_a_ring_and_a_chain_are_judged() {
     let a = assess(&handbook(vec![], services));
     assert_eq!(a.service(&name(n - 1)).unwrap().blast_radius.len(), n - 1);
     assert_eq!(a.service(&name(0)).unwrap().blast_radius.len(), 0);
+}
+
+fn not_applicable(q: &str, bank_version: Option<&str>) -> Answer {
+    let mut a = answer(q, Status::NotApplicable);
+    a.not_applicable = Some(Box::new(crate::model::NotApplicable {
+        reason: "one tenant".into(),
+        approver: Some("sre-lead".into()),
+        bank_version: bank_version.map(str::to_string),
+    }));
+    a
+}
+
+#[test]
+fn n_a_leaves_the_denominator_and_is_re_flagged_by_a_later_revision() {
+    let mut s = service("a");
+    s.answers
+        .insert("q-req".into(), not_applicable("q-req", Some("2026.9")));
+    s.answers
+        .insert("q-rec".into(), answer("q-rec", Status::No));
+    let a = assess(&handbook(two_questions(), vec![s.clone()]));
+    let judged = &a.services[0];
+    assert_eq!(judged.counts.not_applicable, 1);
+    assert_eq!(judged.counts.total(), 1);
+    assert_eq!(judged.readiness, 0.0);
+    assert_eq!(judged.verdict, Verdict::Go);
+    assert!(!judged.answers[0].reflagged);
+
+    let mut questions = two_questions();
+    questions[0].revised = Some("2026.10".into());
+    let a = assess(&handbook(questions, vec![s]));
+    let judged = &a.services[0];
+    assert_eq!(judged.answers[0].state, AnswerState::Unanswered);
+    assert!(judged.answers[0].reflagged);
+    assert_eq!(judged.counts.not_applicable, 0);
+    assert_eq!(judged.verdict, Verdict::NoGo);
+    assert_eq!(
+        a.findings
+            .iter()
+            .filter(|f| f.code == crate::diagnostics::Code::NotApplicableReflagged)
+            .count(),
+        1
+    );
 }

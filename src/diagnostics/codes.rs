@@ -84,11 +84,23 @@ codes! {
     MissingTimeout = "missing-timeout": "A hard dependency has no `timeout_ms`: an unbounded wait.",
     RiskyRetries = "risky-retries": "More than 3 retries, or retries without a circuit breaker.",
     AnswerNotCounted = "answer-not-counted": "An answer does not count toward readiness (for example a lapsed due date).",
+    NotApplicableReflagged = "not-applicable-reflagged": "An `n/a` answer predates its question's `revised` wording, so it counts as unanswered until re-confirmed.",
     TooManyDiagnostics = "too-many-diagnostics": "More problems in one file than are shown.",
     DeniedExpiredWaiver = "denied-expired-waiver": "`--deny expired-waivers`: a waiver has expired.",
     DeniedExpiringWaiver = "denied-expiring-waiver": "`--deny expiring-waivers`: a waiver expires soon.",
     DeniedStaleReview = "denied-stale-review": "`--deny stale-reviews`: a service's review is stale.",
     DeniedWarnings = "denied-warnings": "`--deny warnings`: the handbook has warnings.",
+    LensInvalid = "lens-invalid": "A Well-Architected lens file is not a lens: not JSON, not an object, or without pillars.",
+    LensKeyCase = "lens-key-case": "A lens key written in another letter case than the lens format's; read anyway.",
+    LensUnknownKey = "lens-unknown-key": "A lens key the lens format does not define; ignored.",
+    LensMissingField = "lens-missing-field": "A field the lens format requires is missing, empty or of the wrong type.",
+    LensOverLimit = "lens-over-limit": "A lens value breaks a limit of the lens format (schema version, id pattern, length, count, size).",
+    LensRefusedUrl = "lens-refused-url": "A lens URL that is not `http(s)://`; left out.",
+    LensRiskRule = "lens-risk-rule": "A lens risk rule that cannot be read, names an unknown choice, can never be true or is never reached.",
+    LensTitleSeverity = "lens-title-severity": "A lens question's risk is written as a suffix of its title; read from there and cut off.",
+    LensIdClash = "lens-id-clash": "Two lens ids give the same orr id (the later one gets a number), or a lens gives an id the handbook already has.",
+    LensShortened = "lens-shortened": "`orr export wa-lens` shortened a text to the lens format's limit.",
+    LensLeftOut = "lens-left-out": "`orr export wa-lens` left questions out to keep within the lens format's counts.",
 }
 
 impl std::fmt::Display for Code {

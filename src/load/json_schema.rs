@@ -84,7 +84,30 @@ fn object_schema(fields: &'static [Field]) -> Value {
     if !required.is_empty() {
         schema["required"] = json!(required);
     }
+    if let Some(rules) = object_rules(fields) {
+        schema["allOf"] = rules;
+    }
     schema
+}
+
+/// Rules across the keys of one mapping that orr checks later
+/// (src/resolve/services.rs): an `n/a` answer gives a `reason` that is not
+/// blank. (Its `approver` is required only for a `required` question, which
+/// the schema cannot know.) The mapping is the one whose `status` may be `n/a`.
+fn object_rules(fields: &'static [Field]) -> Option<Value> {
+    let has_not_applicable = fields.iter().any(|f| {
+        f.name == "status" && matches!(f.kind, Kind::Choice(t) if t.names.contains(&"n/a"))
+    });
+    if !has_not_applicable {
+        return None;
+    }
+    Some(json!([{
+        "if": { "properties": { "status": { "const": "n/a" } }, "required": ["status"] },
+        "then": {
+            "required": ["reason"],
+            "properties": { "reason": { "type": ["string", "number", "boolean"], "pattern": "\\S" } },
+        },
+    }]))
 }
 
 /// One key's value. An optional key may be left empty (`null`), as the

@@ -124,6 +124,12 @@ record! {
         due: Option<String>,
         /// Boxed: most answers have none, and there are hundreds of thousands of answers.
         waiver: Option<Box<WaiverRaw>>,
+        /// For `status: n/a`: why the question does not apply.
+        reason: Option<String>,
+        /// For `status: n/a` of a required question: who agreed.
+        approver: Option<String>,
+        /// For `status: n/a`: the bank version it was judged against.
+        bank_version: Option<String>,
     }
 }
 
@@ -176,7 +182,7 @@ const PLACEHOLDER_DATE: &str = "1970-01-01";
 impl Named for Status {
     const TABLE: ChoiceTable = ChoiceTable {
         noun: "status",
-        names: &["yes", "partial", "no", "waived"],
+        names: &["yes", "partial", "no", "waived", "n/a"],
         // What YAML 1.1 tools (PyYAML, linters) make of an unquoted yes and
         // no; a file they wrote back reads the same here.
         aliases: &[
@@ -187,9 +193,15 @@ impl Named for Status {
             ("False", "no"),
             ("FALSE", "no"),
         ],
-        help: "a status is `yes`, `partial`, `no` or `waived`",
+        help: "a status is `yes`, `partial`, `no`, `waived` or `n/a`",
     };
-    const ALL: &'static [Self] = &[Status::Yes, Status::Partial, Status::No, Status::Waived];
+    const ALL: &'static [Self] = &[
+        Status::Yes,
+        Status::Partial,
+        Status::No,
+        Status::Waived,
+        Status::NotApplicable,
+    ];
 }
 
 impl Named for RiskStatus {

@@ -12,8 +12,8 @@ use crate::analyze::{
     ServiceAssessment, WaiverRow, WaiverState,
 };
 use crate::model::{
-    Decision, Handbook, Level, Review, Risk, RiskStatus, Service, Status, Waiver, WaiverEvent,
-    WaiverEventKind,
+    Decision, Handbook, Level, NotApplicable, Review, Risk, RiskStatus, Service, Status, Waiver,
+    WaiverEvent, WaiverEventKind,
 };
 use crate::urls;
 
@@ -158,6 +158,12 @@ struct AnswerOut<'a> {
     due: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<&'a Waiver>,
+    /// `reason`, `approver` and `bank_version` of an `n/a` answer.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    not_applicable: Option<&'a NotApplicable>,
+    /// On `n/a` answers only: whether it must be re-confirmed (it then counts as unanswered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reflagged: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -226,6 +232,10 @@ fn detail<'a>(
                     plan: answer.and_then(|x| x.plan.as_deref()),
                     due: answer.and_then(|x| x.due),
                     waiver: answer.and_then(|x| x.waiver.as_ref()),
+                    not_applicable: answer.and_then(|x| x.not_applicable.as_deref()),
+                    reflagged: answer
+                        .is_some_and(|x| x.status == Status::NotApplicable)
+                        .then_some(view.reflagged),
                 }
             })
             .collect(),
@@ -243,7 +253,7 @@ fn detail<'a>(
         readiness_by_category: sa
             .categories
             .iter()
-            .filter(|c| c.counts.total() > 0)
+            .filter(|c| c.counts.total() + c.counts.not_applicable > 0)
             .map(|c| CategoryOut {
                 category: &c.category,
                 readiness: c.readiness.map(|r| round(r, 4)),
@@ -274,6 +284,8 @@ struct QuestionOut<'a> {
     since: Option<Date>,
     retired: Option<Date>,
     origin: Option<&'a str>,
+    /// The bank version of the question's last rewording.
+    revised: Option<&'a str>,
 }
 
 fn questions(h: &Handbook) -> Vec<QuestionOut<'_>> {
@@ -290,6 +302,7 @@ fn questions(h: &Handbook) -> Vec<QuestionOut<'_>> {
             since: q.since,
             retired: q.retired,
             origin: q.origin.as_deref(),
+            revised: q.revised.as_deref(),
         })
         .collect()
 }

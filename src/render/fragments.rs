@@ -18,8 +18,9 @@ pub(crate) struct Fragments<'a> {
     /// `services[i]` is the row of `handbook.services[i]`.
     pub services: Vec<tera::Value>,
     /// For each question (by index), the services (by index) it applies to
-    /// with their answer's state, in service order.
-    pub answers_by_question: Vec<Vec<(usize, AnswerState)>>,
+    /// with their answer's state and whether it is an `n/a` to re-confirm,
+    /// in service order.
+    pub answers_by_question: Vec<Vec<(usize, AnswerState, bool)>>,
 }
 
 impl<'a> Fragments<'a> {
@@ -41,7 +42,7 @@ impl<'a> Fragments<'a> {
         for (si, sa) in a.services.iter().enumerate() {
             for view in &sa.answers {
                 if let Some(&qi) = h.question_index.get(&view.question) {
-                    answers_by_question[qi].push((si, view.state));
+                    answers_by_question[qi].push((si, view.state, view.reflagged));
                 }
             }
         }

@@ -15,6 +15,8 @@ pub(crate) struct QuestionPage<'a> {
     title: &'a str,
     question: QuestionDetail<'a>,
     answers: Vec<ServiceAnswer<'a>>,
+    /// Services the question applies to that answered `n/a` (not re-flagged), listed apart.
+    not_applicable: Vec<ServiceAnswer<'a>>,
 }
 
 #[derive(Serialize)]
@@ -32,6 +34,8 @@ struct ServiceAnswer<'a> {
     url: String,
     applies: bool,
     state: &'static str,
+    /// An `n/a` to re-confirm: it counts as unanswered.
+    reflagged: bool,
     answer: Option<&'a Answer>,
 }
 
@@ -45,17 +49,24 @@ pub(crate) fn question_page<'a>(
     let q = &h.questions[index];
     let mut applicable = fragments.answers_by_question[index].iter().peekable();
     let mut answers = Vec::new();
+    let mut not_applicable = Vec::new();
     for (si, s) in h.services.iter().enumerate() {
-        let state: Option<AnswerState> = applicable
-            .next_if(|(i, _)| *i == si)
-            .map(|&(_, state)| state);
+        let judged: Option<(AnswerState, bool)> = applicable
+            .next_if(|(i, _, _)| *i == si)
+            .map(|&(_, state, reflagged)| (state, reflagged));
+        let state = judged.map(|(state, _)| state);
         let answer = s.answers.get(&q.id);
         let label = match (state, answer) {
             (Some(state), _) => state_label(state),
             (None, Some(_)) => "history",
             (None, None) => continue,
         };
-        answers.push(ServiceAnswer {
+        let list = if state == Some(AnswerState::NotApplicable) {
+            &mut not_applicable
+        } else {
+            &mut answers
+        };
+        list.push(ServiceAnswer {
             service: &s.name,
             service_title: &s.title,
             url: h.url(&urls::with_anchor(
@@ -64,6 +75,7 @@ pub(crate) fn question_page<'a>(
             )),
             applies: state.is_some(),
             state: label,
+            reflagged: judged.is_some_and(|(_, reflagged)| reflagged),
             answer,
         });
     }
@@ -75,5 +87,6 @@ pub(crate) fn question_page<'a>(
             source: format!("{}:{}", q.place.file, q.place.line),
         },
         answers,
+        not_applicable,
     }
 }

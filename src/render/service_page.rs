@@ -4,8 +4,10 @@
 
 use serde::Serialize;
 
-use crate::analyze::{Assessment, BlockerKind, CategoryReadiness, Counts, ServiceAssessment};
-use crate::model::{Answer, Handbook, Oncall, Review, Risk, Service, Slo};
+use crate::analyze::{
+    AnswerState, Assessment, BlockerKind, CategoryReadiness, Counts, ServiceAssessment,
+};
+use crate::model::{Answer, Handbook, NotApplicable, Oncall, Review, Risk, Service, Slo};
 use crate::urls;
 
 use super::figures;
@@ -26,6 +28,8 @@ pub(crate) struct ServicePage<'a> {
     partial_required: usize,
     categories: Vec<CategoryLine<'a>>,
     answers: Vec<AnswerGroup<'a>>,
+    /// Applicable questions answered `n/a` (and not re-flagged), listed apart.
+    not_applicable: Vec<NotApplicableRow<'a>>,
     history: Vec<HistoryRow<'a>>,
     waivers: Vec<WaiverLine<'a>>,
     risks: Vec<RiskLine<'a>>,
@@ -111,7 +115,16 @@ struct AnswerRow<'a> {
     question: &'a tera::Value,
     state: &'static str,
     new: bool,
+    /// An `n/a` to re-confirm: it counts as unanswered (the blocker says why).
+    reflagged: bool,
     answer: Option<&'a Answer>,
+}
+
+#[derive(Serialize)]
+struct NotApplicableRow<'a> {
+    question: &'a tera::Value,
+    #[serde(flatten)]
+    not_applicable: &'a NotApplicable,
 }
 
 #[derive(Serialize)]
@@ -169,6 +182,7 @@ pub(crate) fn service_page<'a>(
             })
             .collect(),
         answers: answer_groups(h, fragments, s, sa),
+        not_applicable: not_applicable_rows(h, fragments, s, sa),
         history: sa
             .history_answers
             .iter()
@@ -262,7 +276,11 @@ fn answer_groups<'a>(
     sa: &'a ServiceAssessment,
 ) -> Vec<AnswerGroup<'a>> {
     let mut groups: Vec<AnswerGroup<'a>> = Vec::new();
-    for view in &sa.answers {
+    let counted = sa
+        .answers
+        .iter()
+        .filter(|v| v.state != AnswerState::NotApplicable);
+    for view in counted {
         let Some(question) = fragments.question(h, &view.question) else {
             continue;
         };
@@ -283,11 +301,31 @@ fn answer_groups<'a>(
                 question,
                 state: state_label(view.state),
                 new: view.new,
+                reflagged: view.reflagged,
                 answer: s.answers.get(&view.question),
             });
         }
     }
     groups
+}
+
+/// The applicable questions the service answered `n/a`, in checklist order.
+fn not_applicable_rows<'a>(
+    h: &'a Handbook,
+    fragments: &'a Fragments<'a>,
+    s: &'a Service,
+    sa: &'a ServiceAssessment,
+) -> Vec<NotApplicableRow<'a>> {
+    sa.answers
+        .iter()
+        .filter(|v| v.state == AnswerState::NotApplicable)
+        .filter_map(|v| {
+            Some(NotApplicableRow {
+                question: fragments.question(h, &v.question)?,
+                not_applicable: s.answers.get(&v.question)?.not_applicable.as_deref()?,
+            })
+        })
+        .collect()
 }
 
 fn blast_links<'a>(h: &'a Handbook, sa: &'a ServiceAssessment) -> BlastLinks<'a> {

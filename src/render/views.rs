@@ -129,6 +129,7 @@ pub fn state_label(state: AnswerState) -> &'static str {
         AnswerState::Waived => "waived",
         AnswerState::Expired => "expired",
         AnswerState::Unanswered => "unanswered",
+        AnswerState::NotApplicable => "n/a",
     }
 }
 
@@ -211,6 +212,8 @@ pub struct QuestionRow<'a> {
     pub since: Option<jiff::civil::Date>,
     pub retired: Option<jiff::civil::Date>,
     pub origin: Option<OriginLink<'a>>,
+    /// The bank version of the question's last rewording (`revised=`).
+    pub revised: Option<&'a str>,
 }
 
 pub fn question_row<'a>(h: &'a Handbook, lookup: &Lookup<'a>, q: &'a Question) -> QuestionRow<'a> {
@@ -236,6 +239,7 @@ pub fn question_row<'a>(h: &'a Handbook, lookup: &Lookup<'a>, q: &'a Question) -
             .collect(),
         since: q.since,
         retired: q.retired,
+        revised: q.revised.as_deref(),
         origin: origin.map(|p| OriginLink {
             id: &p.id,
             title: &p.title,

@@ -16,9 +16,11 @@ use crate::load::Sources;
 use crate::model::{Category, Level, Question};
 use crate::source::SourceFile;
 
-const BANK_ATTRS: &[&str] = &["level", "applies", "tiers", "concepts", "since", "retired"];
+const BANK_ATTRS: &[&str] = &[
+    "level", "applies", "tiers", "concepts", "since", "retired", "revised",
+];
 const POSTMORTEM_ATTRS: &[&str] = &[
-    "category", "level", "applies", "tiers", "concepts", "since", "retired",
+    "category", "level", "applies", "tiers", "concepts", "since", "retired", "revised",
 ];
 
 /// What the checks of one question need to know about the rest of the handbook.
@@ -240,6 +242,7 @@ fn question(
         since: origin_date,
         retired: None,
         origin: origin.map(str::to_string),
+        revised: None,
         guidance_html: String::new(),
         place: source.place(line, id_column.saturating_sub(1).max(1)),
     };
@@ -382,6 +385,8 @@ fn question(
                     }
                 }
             }
+            // A bank version label, compared with `n/a` answers' `bank_version` in analyze.
+            "revised" => q.revised = Some(value.trim().to_string()),
             "since" | "retired" => match parse_date(value) {
                 Ok(date) if key == "since" => q.since = Some(date),
                 Ok(date) => q.retired = Some(date),

@@ -396,6 +396,7 @@ impl ServiceChecker<'_, '_> {
             .as_ref()
             .and_then(|t| self.date(&field("due"), "`due`", t));
         let waiver = a.waiver.as_ref().and_then(|w| self.waiver(id, w));
+        let not_applicable = self.not_applicable(id, status, a);
         Some(Answer {
             question: id.to_string(),
             status,
@@ -404,8 +405,76 @@ impl ServiceChecker<'_, '_> {
             plan: a.plan.clone(),
             due,
             waiver,
+            not_applicable,
             place,
         })
+    }
+
+    /// The `reason`, `approver` and `bank_version` of an `n/a` answer, checked:
+    /// a reason always, an approver for a required question. On another
+    /// status they are reported as out of place and left out.
+    fn not_applicable(
+        &mut self,
+        id: &str,
+        status: Status,
+        a: &AnswerRaw,
+    ) -> Option<Box<NotApplicable>> {
+        let field = |f: &'static str| [Seg::Key("answers"), Seg::Key(id), Seg::Key(f)];
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        if status != Status::NotApplicable {
+            let stray = [
+                ("reason", &a.reason),
+                ("approver", &a.approver),
+                ("bank_version", &a.bank_version),
+            ]
+            .into_iter()
+            .find(|(_, v)| v.is_some());
+            if let Some((key, _)) = stray {
+                let d = self.error(
+                    &field(key),
+                    format!("`{key}` belongs to an `n/a` answer, and `{id}` is not one"),
+                );
+                d.severity = crate::diagnostics::Severity::Warning;
+                d.help = Some(
+                    "a waiver's reason and approver go under `waiver:`; otherwise remove the line"
+                        .into(),
+                );
+            }
+            return None;
+        }
+        let required = self
+            .handbook
+            .question(id)
+            .is_some_and(|q| q.level == Level::Required);
+        let reason = given(&a.reason).map(str::to_string);
+        let approver = given(&a.approver).map(str::to_string);
+        if reason.is_none() {
+            self.error(
+                &field("status"),
+                format!("`{id}` is answered `n/a` without a `reason`"),
+            )
+            .help =
+                Some("add `reason:` saying why the question does not apply to this service".into());
+        }
+        if required && approver.is_none() {
+            self.error(
+                &field("status"),
+                format!("`{id}` is a required question answered `n/a` without an `approver`"),
+            )
+            .help = Some("add `approver:` naming who agreed that it does not apply".into());
+        }
+        let bank_version = given(&a.bank_version).map(|v| {
+            // `bank_version: 2026.10` unquoted is a YAML number; keep it as written.
+            let (line, _) = self.at(&field("bank_version"));
+            label_as_written(self.source().line_text(line), v)
+        });
+        Some(Box::new(NotApplicable {
+            reason: reason.unwrap_or_default(),
+            approver,
+            bank_version,
+        }))
     }
 
     fn waiver(&mut self, id: &str, w: &WaiverRaw) -> Option<Waiver> {
@@ -600,5 +669,53 @@ impl ServiceChecker<'_, '_> {
         }
         out.sort_by_key(|r| r.date);
         out
+    }
+}
+
+/// A `bank_version:` label as written on `line`, when YAML read it as a
+/// number: `2026.10` unquoted is the number 2026.1, which would compare as
+/// older than 2026.9. Works in block and flow style (`{..., bank_version: 2026.10}`);
+/// anything else keeps `parsed`.
+fn label_as_written(line: &str, parsed: &str) -> String {
+    let written = line.split_once("bank_version:").map(|(_, rest)| {
+        let end = rest.find([',', '}', '#']).unwrap_or(rest.len());
+        rest[..end].trim()
+    });
+    let plain_number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.');
+    match written {
+        Some(w) if plain_number(w) && w.parse::<f64>().ok() == parsed.parse::<f64>().ok() => {
+            w.to_string()
+        }
+        _ => parsed.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_as_written;
+
+    #[test]
+    fn a_bank_version_read_as_a_number_keeps_its_written_digits() {
+        assert_eq!(
+            label_as_written("    bank_version: 2026.10", "2026.1"),
+            "2026.10"
+        );
+        assert_eq!(
+            label_as_written(
+                "  q: {status: n/a, bank_version: 2026.10, reason: r}",
+                "2026.1"
+            ),
+            "2026.10"
+        );
+        assert_eq!(
+            label_as_written("    bank_version: 2026.10 # note", "2026.1"),
+            "2026.10"
+        );
+        assert_eq!(
+            label_as_written("    bank_version: \"2026.10\"", "2026.10"),
+            "2026.10"
+        );
+        assert_eq!(label_as_written("    bank_version: 7", "7"), "7");
+        assert_eq!(label_as_written("  elsewhere", "2026.1"), "2026.1");
     }
 }

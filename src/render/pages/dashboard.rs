@@ -172,6 +172,7 @@ mod tests {
             plan: None,
             due: None,
             waiver: None,
+            not_applicable: None,
             place: Place::default(),
         }
     }

@@ -24,6 +24,7 @@ pub(crate) fn question(id: &str, category: &str) -> Question {
         since: None,
         retired: None,
         origin: None,
+        revised: None,
         guidance_html: format!("<p>guidance of {id}</p>"),
         place: Place::default(),
     }
