@@ -395,7 +395,11 @@ impl ServiceChecker<'_, '_> {
             .due
             .as_ref()
             .and_then(|t| self.date(&field("due"), "`due`", t));
-        let waiver = a.waiver.as_ref().and_then(|w| self.waiver(id, w));
+        let waiver = a
+            .waiver
+            .as_ref()
+            .and_then(|w| self.waiver(id, w))
+            .map(Box::new);
         let not_applicable = self.not_applicable(id, status, a);
         Some(Answer {
             question: id.to_string(),
