@@ -235,7 +235,9 @@ pub struct Answer {
     pub note: Option<String>,
     pub plan: Option<String>,
     pub due: Option<Date>,
-    pub waiver: Option<Waiver>,
+    /// Boxed: most answers have none, and a waiver is larger than the rest of
+    /// an answer (about 200k answers at 1,000 services).
+    pub waiver: Option<Box<Waiver>>,
     /// What a `status: n/a` answer says; boxed, as most answers have none.
     #[serde(flatten)]
     pub not_applicable: Option<Box<NotApplicable>>,

@@ -180,7 +180,7 @@ fn partial_due_today_is_conditional_and_due_yesterday_blocks() {
 fn waiver_expiring_today_still_holds_and_expires_tomorrow() {
     let mut s = service("a");
     let mut w = answer("q-req", Status::Waived);
-    w.waiver = Some(waiver("2026-06-01", TODAY));
+    w.waiver = Some(Box::new(waiver("2026-06-01", TODAY)));
     s.answers.insert("q-req".into(), w.clone());
     let h = handbook(two_questions(), vec![s]);
     let a = analyze(&h, d(TODAY));
@@ -228,7 +228,7 @@ fn revoked_waiver_on_a_yes_answer_is_revoked_in_the_register_and_yes_in_readines
         by: Some("sre".into()),
         note: None,
     });
-    y.waiver = Some(w);
+    y.waiver = Some(Box::new(w));
     s.answers.insert("q-req".into(), y);
     let a = assess(&handbook(two_questions(), vec![s]));
     assert_eq!(a.waivers[0].state, WaiverState::Revoked);
@@ -247,7 +247,7 @@ fn revoked_waiver_still_marked_waived_counts_as_no() {
         by: None,
         note: None,
     });
-    a1.waiver = Some(w);
+    a1.waiver = Some(Box::new(w));
     s.answers.insert("q-req".into(), a1);
     let a = assess(&handbook(two_questions(), vec![s]));
     assert_eq!(a.services[0].answers[0].state, AnswerState::No);

@@ -1,12 +1,14 @@
 //! JSON Schemas (draft 2020-12) of a service file and of `orr.yaml`, generated
-//! from the `Field`/`Kind` tables the loader checks with, so editors flag what
-//! `orr check` would. The few value rules orr checks later (statuses, ranges,
-//! dates) are added from the small table of `refinement`; each is one orr
-//! enforces, so the schema never rejects a file orr accepts.
+//! from the `Field`/`Kind` tables of the format's description, so editors flag
+//! what `orr check` would. Named values and bounds come from the description's
+//! types (`Choice`, `Bounded`); each is a rule orr enforces, so the schema never
+//! rejects a file orr accepts. Dates and ids are left to orr.
 
 use serde_json::{json, Map, Value};
 
-use super::schema::{Field, Kind, ANSWER, CONFIG, REVIEW, RISK, SERVICE};
+use super::describe::ChoiceTable;
+
+use super::schema::{Field, Kind, CONFIG, SERVICE};
 
 /// Where the site publishes the schemas, and where `orr schema` writes them.
 pub const SERVICE_SCHEMA_FILE: &str = "service.schema.json";
@@ -67,11 +69,11 @@ fn document(id: &str, title: &str, description: &str, fields: &'static [Field]) 
 fn object_schema(fields: &'static [Field]) -> Value {
     let mut properties = Map::new();
     for field in fields {
-        properties.insert(field.name.to_string(), field_schema(fields, field));
+        properties.insert(field.name.to_string(), field_schema(field));
     }
     let required: Vec<&str> = fields
         .iter()
-        .filter(|f| f.placeholder.is_some())
+        .filter(|f| f.required)
         .map(|f| f.name)
         .collect();
     let mut schema = json!({
@@ -91,9 +93,12 @@ fn object_schema(fields: &'static [Field]) -> Value {
 /// Rules across the keys of one mapping that orr checks later
 /// (src/resolve/services.rs): an `n/a` answer gives a `reason` that is not
 /// blank. (Its `approver` is required only for a `required` question, which
-/// the schema cannot know.)
+/// the schema cannot know.) The mapping is the one whose `status` may be `n/a`.
 fn object_rules(fields: &'static [Field]) -> Option<Value> {
-    if !std::ptr::eq(fields, ANSWER) {
+    let has_not_applicable = fields.iter().any(|f| {
+        f.name == "status" && matches!(f.kind, Kind::Choice(t) if t.names.contains(&"n/a"))
+    });
+    if !has_not_applicable {
         return None;
     }
     Some(json!([{
@@ -105,17 +110,10 @@ fn object_rules(fields: &'static [Field]) -> Option<Value> {
     }]))
 }
 
-/// One key's value: its kind, then any later rule of orr for it. An optional
-/// key may be left empty (`null`), as the loader allows.
-fn field_schema(table: &'static [Field], field: &Field) -> Value {
-    let optional = field.placeholder.is_none();
-    let mut schema = kind_schema(field.kind, optional);
-    if let Some(Value::Object(extra)) = refinement(table, field.name) {
-        if let Value::Object(map) = &mut schema {
-            map.extend(extra);
-        }
-    }
-    schema
+/// One key's value. An optional key may be left empty (`null`), as the
+/// loader allows.
+fn field_schema(field: &Field) -> Value {
+    kind_schema(field.kind, !field.required)
 }
 
 fn kind_schema(kind: Kind, optional: bool) -> Value {
@@ -129,7 +127,16 @@ fn kind_schema(kind: Kind, optional: bool) -> Value {
     match kind {
         // Numbers and booleans are read as their text.
         Kind::Text => json!({ "type": types(&["string", "number", "boolean"]) }),
+        Kind::Choice(table) => json!({
+            "type": types(&["string", "number", "boolean"]),
+            "enum": choices(table, optional),
+        }),
         Kind::Int => json!({ "type": types(&["integer"]) }),
+        Kind::IntIn(low, high) => json!({
+            "type": types(&["integer"]),
+            "minimum": low,
+            "maximum": high,
+        }),
         Kind::Count => json!({ "type": types(&["integer"]), "minimum": 0 }),
         Kind::Number => json!({ "type": types(&["number"]) }),
         Kind::Bool => json!({ "type": types(&["boolean"]) }),
@@ -162,22 +169,21 @@ fn nullable(schema: Value, optional: bool) -> Value {
     }
 }
 
-/// Value rules orr checks after the shape (src/resolve/services.rs), keyed
-/// by the table and key they apply to.
-fn refinement(table: &'static [Field], name: &str) -> Option<Value> {
-    let is = |t: &'static [Field]| std::ptr::eq(table, t);
-    let rule = match name {
-        "tier" if is(SERVICE) => json!({ "minimum": 1, "maximum": 4 }),
-        "severity" | "likelihood" if is(RISK) => json!({ "minimum": 1, "maximum": 5 }),
-        // `true`/`false` are how YAML 1.1 tools write an unquoted yes/no.
-        "status" if is(ANSWER) => json!({
-            "enum": ["yes", "partial", "no", "waived", "n/a", true, false,
-                     "true", "True", "TRUE", "false", "False", "FALSE"],
-        }),
-        "decision" if is(REVIEW) => json!({ "enum": ["go", "no-go", "conditional"] }),
-        _ => return None,
-    };
-    Some(rule)
+/// The names of a choice, then the booleans and texts read as one of them
+/// (`true`/`false` are how YAML 1.1 tools write an unquoted yes/no), then
+/// `null` when the key may be left empty.
+fn choices(table: &ChoiceTable, optional: bool) -> Value {
+    let mut all: Vec<Value> = table.names.iter().map(|n| json!(n)).collect();
+    for word in ["true", "false"] {
+        if table.aliases.iter().any(|(alias, _)| *alias == word) {
+            all.push(json!(word == "true"));
+        }
+    }
+    all.extend(table.aliases.iter().map(|(alias, _)| json!(alias)));
+    if optional {
+        all.push(Value::Null);
+    }
+    Value::Array(all)
 }
 
 #[cfg(test)]

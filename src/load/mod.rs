@@ -6,6 +6,7 @@
 //! handbook (see `walk.rs`). Files are parsed in parallel; the result is
 //! sorted by path, so the order of discovery never shows in the output.
 
+pub mod describe;
 pub mod frontmatter;
 pub mod json_schema;
 pub mod markdown;
@@ -49,6 +50,37 @@ pub struct YamlDoc<T> {
     pub doc: T,
 }
 
+/// A service file read but not yet parsed: it is parsed where it is
+/// resolved, against the questions, and dropped right after, so the parsed
+/// files of a large organisation are never all in memory at once.
+#[derive(Debug, Clone)]
+pub struct ServiceFile {
+    pub source: Arc<SourceFile>,
+    pub stem: String,
+}
+
+impl ServiceFile {
+    /// Reads the file in one pass into its typed struct, checking its shape
+    /// on the way, so every unknown key and wrong type in the file is
+    /// reported in one run. A syntax error (or a limit passed) drops the file.
+    pub fn parse(&self, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc<ServiceRaw>> {
+        match yaml::read_record::<ServiceRaw>(&self.source, "a service file") {
+            Ok((doc, mut found)) => {
+                diags.append(&mut found);
+                Some(YamlDoc {
+                    source: Arc::clone(&self.source),
+                    stem: self.stem.clone(),
+                    doc,
+                })
+            }
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    }
+}
+
 /// Everything read from a handbook directory.
 #[derive(Debug, Default)]
 pub struct Sources {
@@ -58,7 +90,8 @@ pub struct Sources {
     pub banks: Vec<MarkdownDoc<BankFront>>,
     pub postmortems: Vec<MarkdownDoc<PostmortemFront>>,
     pub concepts: Vec<MarkdownDoc<ConceptFront>>,
-    pub services: Vec<YamlDoc<ServiceRaw>>,
+    /// Parsed by `resolve`, one at a time per thread (see [`ServiceFile`]).
+    pub services: Vec<ServiceFile>,
     pub service_prose: Vec<MarkdownDoc<ProseFront>>,
     /// Names of every service file, including ones that failed to parse, so they are still known.
     pub service_names: Vec<String>,
@@ -104,7 +137,7 @@ pub(crate) enum Parsed {
     Bank(MarkdownDoc<BankFront>),
     Postmortem(MarkdownDoc<PostmortemFront>),
     Concept(MarkdownDoc<ConceptFront>),
-    Service(YamlDoc<ServiceRaw>),
+    Service(ServiceFile),
     ServiceProse(MarkdownDoc<ProseFront>),
 }
 
@@ -313,7 +346,10 @@ pub(crate) fn parse_file(
                 }
             }
         }
-        Kind::Service => service_doc(source, stem, diags).map(Parsed::Service),
+        Kind::Service => Some(Parsed::Service(ServiceFile {
+            source: Arc::new(source),
+            stem,
+        })),
         Kind::Chapter => {
             let fallback = ChapterFront {
                 title: stem.clone(),
@@ -341,40 +377,6 @@ pub(crate) fn parse_file(
         }
         Kind::ServiceProse => {
             markdown_doc(source, stem, false, Some(ProseFront {}), diags).map(Parsed::ServiceProse)
-        }
-    }
-}
-
-/// Parses a service file: syntax first, then its shape against the schema,
-/// so every unknown key and wrong type in the file is reported in one run.
-fn service_doc(
-    source: SourceFile,
-    stem: String,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<YamlDoc<ServiceRaw>> {
-    let mut value = match yaml::parse_tree(&source, &source.text, 1) {
-        Ok(value) => value,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    let mut checker = schema::Checker::new(&source);
-    checker.check_document(&mut value, schema::SERVICE, "a service file");
-    diags.append(&mut checker.diagnostics);
-    match serde_yaml::from_value::<ServiceRaw>(value) {
-        Ok(doc) => Some(YamlDoc {
-            source: Arc::new(source),
-            stem,
-            doc,
-        }),
-        Err(e) => {
-            // The schema admits only what the types accept; this is a number out of range.
-            diags.push(
-                Diagnostic::file_error(&source.path, format!("cannot read this service file: {e}"))
-                    .code(crate::diagnostics::Code::FileUnreadable),
-            );
-            None
         }
     }
 }

@@ -19,15 +19,20 @@ pub fn parse<T: DeserializeOwned>(
         .map_err(|err| located(source, yaml, first_line, &err))
 }
 
-/// Parses `yaml` (as [`parse`] places it) into a tree in one pass, measured
-/// against the YAML limits as it is built.
-pub fn parse_tree(
+/// Reads the whole of `source` into the record `T` in one parse, measured
+/// against the YAML limits and checked against `T`'s description as it is
+/// read: the record and what did not fit, or the syntax error that stopped it.
+pub fn read_record<T: super::describe::Record>(
     source: &SourceFile,
-    yaml: &str,
-    first_line: usize,
-) -> Result<serde_yaml::Value, Diagnostic> {
+    what: &str,
+) -> Result<(T, Vec<Diagnostic>), Diagnostic> {
+    let yaml = source.text.as_str();
     let doc = if yaml.trim().is_empty() { "{}" } else { yaml };
-    super::yaml_budget::value(doc).map_err(|err| located(source, yaml, first_line, &err))
+    let mut reader = super::describe::Reader::new(source);
+    match reader.read_document::<T, _>(what, serde_yaml::Deserializer::from_str(doc)) {
+        Ok(record) => Ok((record, reader.diagnostics)),
+        Err(err) => Err(located(source, yaml, 1, &err)),
+    }
 }
 
 /// A serde_yaml error as a diagnostic at its place, in the handbook's words.
@@ -158,13 +163,13 @@ where
 /// Which keys of a mapping came before: nothing to store while they arrive in
 /// ascending order (the usual case), a set of them once one does not.
 #[derive(Default)]
-struct FirstSeen {
+pub(crate) struct FirstSeen {
     unordered: Option<std::collections::HashSet<String>>,
 }
 
 impl FirstSeen {
     /// Whether `key` is among the keys of `earlier`, every key seen so far in order.
-    fn repeats<V>(&mut self, earlier: &[(String, V)], key: &str) -> bool {
+    pub(crate) fn repeats<V>(&mut self, earlier: &[(String, V)], key: &str) -> bool {
         if self.unordered.is_none() && earlier.last().is_none_or(|(last, _)| last.as_str() < key) {
             return false;
         }

@@ -9,9 +9,9 @@
 //! [`MAX_YAML_EXPANDED_BYTES`] or [`MAX_YAML_DEPTH`]. It borrows every scalar,
 //! so it allocates nothing per alias and its work is bounded by the limit.
 //!
-//! [`value`] is the same walk building the `serde_yaml::Value` as it goes: a
-//! service file is read into a tree in one parse, measured on the way, instead
-//! of once to measure and once more to build.
+//! [`value`] is the same walk building the `serde_yaml::Value` as it goes; the
+//! service file's reader (src/load/describe.rs) counts with the same [`Probe`]
+//! and reads past values of the wrong kind with [`Build`].
 
 use std::cell::Cell;
 use std::fmt;
@@ -51,18 +51,29 @@ pub fn value(yaml: &str) -> Result<Value, serde_yaml::Error> {
 
 /// One node of the walk; `spent` is shared by the whole document.
 #[derive(Clone, Copy)]
-struct Probe<'a> {
+pub(crate) struct Probe<'a> {
     spent: &'a Cell<usize>,
     depth: usize,
 }
 
 /// The walk of [`Probe`], keeping what it reads as a `Value`.
 #[derive(Clone, Copy)]
-struct Build<'a>(Probe<'a>);
+pub(crate) struct Build<'a>(Probe<'a>);
 
-impl Probe<'_> {
+impl<'a> Build<'a> {
+    pub(crate) fn new(probe: Probe<'a>) -> Self {
+        Build(probe)
+    }
+}
+
+impl<'a> Probe<'a> {
+    /// A node at `depth` of a document that has expanded to `spent` bytes so far.
+    pub(crate) fn new(spent: &'a Cell<usize>, depth: usize) -> Self {
+        Probe { spent, depth }
+    }
+
     /// Counts a node of `bytes` bytes (plus one for the node itself).
-    fn spend<E: serde::de::Error>(self, bytes: usize) -> Result<(), E> {
+    pub(crate) fn spend<E: serde::de::Error>(self, bytes: usize) -> Result<(), E> {
         let total = self.spent.get().saturating_add(bytes).saturating_add(1);
         self.spent.set(total);
         if total > MAX_YAML_EXPANDED_BYTES {
@@ -74,7 +85,7 @@ impl Probe<'_> {
         Ok(())
     }
 
-    fn child<E: serde::de::Error>(self) -> Result<Self, E> {
+    pub(crate) fn child<E: serde::de::Error>(self) -> Result<Self, E> {
         if self.depth >= MAX_YAML_DEPTH {
             return Err(E::custom(format!(
                 "{TOO_DEEP} {MAX_YAML_DEPTH} levels deep"

@@ -319,7 +319,7 @@ fn detail<'a>(
                     note: answer.and_then(|x| x.note.as_deref()),
                     plan: answer.and_then(|x| x.plan.as_deref()),
                     due: answer.and_then(|x| x.due),
-                    waiver: answer.and_then(|x| x.waiver.as_ref()),
+                    waiver: answer.and_then(|x| x.waiver.as_deref()),
                     not_applicable: answer.and_then(|x| x.not_applicable.as_deref()),
                     reflagged: answer
                         .is_some_and(|x| x.status == Status::NotApplicable)

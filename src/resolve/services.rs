@@ -9,9 +9,10 @@ use super::ids::{bad_id, is_valid_id};
 use crate::date::{days_between, parse_date};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::links::{self, LINK_HELP};
+use crate::load::describe::{Choice, Named};
 use crate::load::raw::{AnswerRaw, DependencyRaw, ProseFront, ServiceRaw, WaiverRaw};
 use crate::load::yaml_locate::{value_column, Seg, YamlLines};
-use crate::load::{MarkdownDoc, Sources, YamlDoc};
+use crate::load::{MarkdownDoc, ServiceFile, Sources, YamlDoc};
 use crate::markdown::Renderer;
 use crate::model::*;
 use crate::source::SourceFile;
@@ -19,7 +20,7 @@ use crate::source::SourceFile;
 /// Checks every service file and returns the services, sorted by name.
 pub(crate) fn resolve_services(
     sources: &Sources,
-    docs: Vec<YamlDoc<ServiceRaw>>,
+    files: Vec<ServiceFile>,
     handbook: &Handbook,
     renderer: &Renderer,
     diags: &mut Diagnostics,
@@ -47,18 +48,22 @@ pub(crate) fn resolve_services(
             diags.push(d);
         }
     }
-    let checked: Vec<(Service, Vec<Diagnostic>)> = docs
+    // Each file is parsed, checked and dropped on one thread: only the files
+    // in flight are ever held parsed.
+    let checked: Vec<(Option<Service>, Vec<Diagnostic>)> = files
         .into_par_iter()
-        .map(|doc| {
+        .map(|file| {
             let mut local = Vec::new();
-            let service = check_service(&doc, handbook, &names, &prose, renderer, &mut local);
+            let service = file
+                .parse(&mut local)
+                .map(|doc| check_service(&doc, handbook, &names, &prose, renderer, &mut local));
             (service, local)
         })
         .collect();
     let mut services = Vec::with_capacity(checked.len());
     for (service, local) in checked {
         diags.extend(local);
-        services.push(service);
+        services.extend(service);
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));
     services
@@ -160,10 +165,10 @@ impl ServiceChecker<'_, '_> {
             self.local
                 .push(bad_id(&self.doc.source, 0, 0, "service file name", &name));
         }
-        if !(1..=4).contains(&raw.tier) {
+        if !raw.tier.in_range() {
             self.value_error(
                 &[Seg::Key("tier")],
-                format!("tier {} is out of range", raw.tier),
+                format!("tier {} is out of range", raw.tier.get()),
             )
             .help = Some("tiers run from 1 (most critical) to 4".into());
         }
@@ -227,7 +232,7 @@ impl ServiceChecker<'_, '_> {
             name,
             title: raw.title.clone(),
             owner: raw.owner.clone(),
-            tier: raw.tier.clamp(1, 4) as u8,
+            tier: raw.tier.get().clamp(1, 4) as u8,
             tags,
             summary: raw.summary.clone().unwrap_or_default(),
             slo,
@@ -343,21 +348,11 @@ impl ServiceChecker<'_, '_> {
             return None;
         };
         let field = |f: &'static str| [Seg::Key("answers"), Seg::Key(id), Seg::Key(f)];
-        let status = match a.status.as_str() {
-            // `true` and `false` are what YAML 1.1 tools (PyYAML, linters) make of
-            // an unquoted yes and no; a file they wrote back reads the same here.
-            "yes" | "true" | "True" | "TRUE" => Status::Yes,
-            "partial" => Status::Partial,
-            "no" | "false" | "False" | "FALSE" => Status::No,
-            "waived" => Status::Waived,
-            "n/a" => Status::NotApplicable,
-            other => {
-                let help = did_you_mean(other, ["yes", "partial", "no", "waived", "n/a"])
-                    .unwrap_or_else(|| {
-                        "a status is `yes`, `partial`, `no`, `waived` or `n/a`".into()
-                    });
-                self.value_error(&field("status"), format!("unknown status `{other}`"))
-                    .help = Some(help);
+        let status = match &a.status {
+            Choice::Known(status) => *status,
+            Choice::Unknown(other) => {
+                let (message, help) = Status::unknown(other);
+                self.value_error(&field("status"), message).help = Some(help);
                 return None;
             }
         };
@@ -400,7 +395,11 @@ impl ServiceChecker<'_, '_> {
             .due
             .as_ref()
             .and_then(|t| self.date(&field("due"), "`due`", t));
-        let waiver = a.waiver.as_ref().and_then(|w| self.waiver(id, w));
+        let waiver = a
+            .waiver
+            .as_ref()
+            .and_then(|w| self.waiver(id, w))
+            .map(Box::new);
         let not_applicable = self.not_applicable(id, status, a);
         Some(Answer {
             question: id.to_string(),
@@ -547,19 +546,11 @@ impl ServiceChecker<'_, '_> {
                     Seg::Key(f),
                 ]
             };
-            let event = match ev.event.as_str() {
-                "granted" => Some(WaiverEventKind::Granted),
-                "renewed" => Some(WaiverEventKind::Renewed),
-                "amended" => Some(WaiverEventKind::Amended),
-                "revoked" => Some(WaiverEventKind::Revoked),
-                "expired" => Some(WaiverEventKind::Expired),
-                other => {
-                    let kinds = ["granted", "renewed", "amended", "revoked", "expired"];
-                    let help = did_you_mean(other, kinds).unwrap_or_else(|| {
-                        "history events are granted, renewed, amended, revoked, expired".into()
-                    });
-                    self.value_error(&path("event"), format!("unknown waiver event `{other}`"))
-                        .help = Some(help);
+            let event = match &ev.event {
+                Choice::Known(event) => Some(*event),
+                Choice::Unknown(other) => {
+                    let (message, help) = WaiverEventKind::unknown(other);
+                    self.value_error(&path("event"), message).help = Some(help);
                     None
                 }
             };
@@ -597,7 +588,10 @@ impl ServiceChecker<'_, '_> {
                 );
                 ok = false;
             }
-            for (name, value) in [("severity", r.severity), ("likelihood", r.likelihood)] {
+            for (name, value) in [
+                ("severity", r.severity.get()),
+                ("likelihood", r.likelihood.get()),
+            ] {
                 if !(1..=5).contains(&value) {
                     let key = if name == "severity" {
                         path("severity")
@@ -609,15 +603,12 @@ impl ServiceChecker<'_, '_> {
                     ok = false;
                 }
             }
-            let status = match r.status.as_str() {
-                "open" => RiskStatus::Open,
-                "mitigated" => RiskStatus::Mitigated,
-                "accepted" => RiskStatus::Accepted,
-                other => {
-                    let help = did_you_mean(other, ["open", "mitigated", "accepted"])
-                        .unwrap_or_else(|| "a risk is `open`, `mitigated` or `accepted`".into());
-                    self.value_error(&path("status"), format!("unknown risk status `{other}`"))
-                        .help = Some(help);
+            let status = match &r.status {
+                None => RiskStatus::Open,
+                Some(Choice::Known(status)) => *status,
+                Some(Choice::Unknown(other)) => {
+                    let (message, help) = RiskStatus::unknown(other);
+                    self.value_error(&path("status"), message).help = Some(help);
                     continue;
                 }
             };
@@ -626,8 +617,8 @@ impl ServiceChecker<'_, '_> {
                     id: r.id.clone(),
                     title: r.title.clone(),
                     impact: r.impact.clone(),
-                    severity: r.severity as u8,
-                    likelihood: r.likelihood as u8,
+                    severity: r.severity.get() as u8,
+                    likelihood: r.likelihood.get() as u8,
                     status,
                     mitigations: r.mitigations.clone(),
                 });
@@ -641,15 +632,11 @@ impl ServiceChecker<'_, '_> {
         for (i, r) in self.doc.doc.reviews.iter().enumerate() {
             let path = |f: &'static str| [Seg::Key("reviews"), Seg::Item(i), Seg::Key(f)];
             let date = self.date(&path("date"), "review `date`", &r.date);
-            let decision = match r.decision.as_str() {
-                "go" => Some(Decision::Go),
-                "no-go" => Some(Decision::NoGo),
-                "conditional" => Some(Decision::Conditional),
-                other => {
-                    let help = did_you_mean(other, ["go", "no-go", "conditional"])
-                        .unwrap_or_else(|| "a decision is `go`, `no-go` or `conditional`".into());
-                    self.value_error(&path("decision"), format!("unknown decision `{other}`"))
-                        .help = Some(help);
+            let decision = match &r.decision {
+                Choice::Known(decision) => Some(*decision),
+                Choice::Unknown(other) => {
+                    let (message, help) = Decision::unknown(other);
+                    self.value_error(&path("decision"), message).help = Some(help);
                     None
                 }
             };
