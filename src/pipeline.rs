@@ -1,5 +1,9 @@
 //! The stages wired together: what `build`, `check` and `serve` share.
 
+mod parse_cache;
+
+pub use parse_cache::{CacheUse, ParseCache};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,9 +26,12 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
-/// What lives as long as the process: the expensive, content-independent parts.
+/// What lives as long as the process: the expensive, content-independent
+/// parts, and for `orr serve` the parses of the files as last read.
 pub struct Engine {
     pub highlighter: Highlighter,
+    /// Used by [`Engine::prepare`] only: `build` and `check` read once.
+    parses: ParseCache,
 }
 
 impl Default for Engine {
@@ -46,6 +53,7 @@ impl Engine {
     pub fn new() -> Self {
         Engine {
             highlighter: Highlighter::new(),
+            parses: ParseCache::default(),
         }
     }
 
@@ -66,7 +74,25 @@ impl Engine {
     /// load, resolve, analyze: the content read, checked and judged.
     pub fn judge(&self, options: &Options) -> Checked {
         let mut diagnostics = Diagnostics::new();
-        let mut sources = crate::load::load(&options.root, &mut diagnostics);
+        let sources = crate::load::load(&options.root, &mut diagnostics);
+        self.judge_sources(options, sources, diagnostics)
+    }
+
+    /// [`Engine::judge`] reusing the parse of every file unchanged since the
+    /// last call (`orr serve`); the result is the same as `judge`'s.
+    pub fn judge_again(&self, options: &Options) -> (Checked, CacheUse) {
+        let mut diagnostics = Diagnostics::new();
+        let (sources, counts) = self.parses.load(&options.root, &mut diagnostics);
+        (self.judge_sources(options, sources, diagnostics), counts)
+    }
+
+    /// resolve and analyze what was loaded.
+    fn judge_sources(
+        &self,
+        options: &Options,
+        mut sources: crate::load::Sources,
+        mut diagnostics: Diagnostics,
+    ) -> Checked {
         let handbook = crate::resolve::resolve(
             &mut sources,
             options.base_url.as_deref(),
@@ -139,9 +165,10 @@ impl Engine {
     }
 
     /// What `orr serve` shows: the content judged and the templates
-    /// compiled, every page left to render when it is asked for.
+    /// compiled, every page left to render when it is asked for. Files
+    /// unchanged since the last call are not parsed again.
     pub fn prepare(&self, options: &Options) -> Result<(LazySite, Diagnostics), Diagnostics> {
-        let checked = self.judge(options);
+        let (checked, _) = self.judge_again(options);
         let mut diagnostics = checked.diagnostics;
         if diagnostics.has_errors() {
             return Err(diagnostics);
