@@ -174,8 +174,11 @@ impl Default for ServeLimits {
             head_timeout: Duration::from_secs(10),
             max_reload_listeners: 32,
             keep_alive: Duration::from_secs(15),
-            debounce: Duration::from_millis(100),
-            settle: Duration::from_millis(150),
+            // Short windows: a change that lands while a build runs is
+            // caught by the check after it (see `build_loop`), so they only
+            // need to gather one burst, not to guarantee a consistent read.
+            debounce: Duration::from_millis(40),
+            settle: Duration::from_millis(50),
             max_settle: Duration::from_secs(3),
             write_timeout: Duration::from_secs(10),
             max_url_bytes: 8 * 1024,
