@@ -1,8 +1,10 @@
 //! The stages wired together: what `build`, `check` and `serve` share.
 
 mod parse_cache;
+mod service_memo;
 
 pub use parse_cache::{CacheUse, ParseCache};
+pub use service_memo::{Context, ServiceMemo};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,6 +34,10 @@ pub struct Engine {
     pub highlighter: Highlighter,
     /// Used by [`Engine::prepare`] only: `build` and `check` read once.
     parses: ParseCache,
+    /// The services checked by the last [`Engine::prepare`].
+    services: ServiceMemo,
+    /// Held through [`Engine::judge_again`], so two never share the memos at once.
+    rejudging: std::sync::Mutex<()>,
 }
 
 impl Default for Engine {
@@ -54,6 +60,8 @@ impl Engine {
         Engine {
             highlighter: Highlighter::new(),
             parses: ParseCache::default(),
+            services: ServiceMemo::default(),
+            rejudging: std::sync::Mutex::default(),
         }
     }
 
@@ -75,15 +83,39 @@ impl Engine {
     pub fn judge(&self, options: &Options) -> Checked {
         let mut diagnostics = Diagnostics::new();
         let sources = crate::load::load(&options.root, &mut diagnostics);
-        self.judge_sources(options, sources, diagnostics)
+        self.judge_sources(
+            options,
+            sources,
+            diagnostics,
+            &crate::resolve::services::check_fresh,
+        )
     }
 
     /// [`Engine::judge`] reusing the parse of every file unchanged since the
-    /// last call (`orr serve`); the result is the same as `judge`'s.
+    /// last call, and the check of every unchanged service file when only
+    /// service files changed (`orr serve`); the result is the same as `judge`'s.
     pub fn judge_again(&self, options: &Options) -> (Checked, CacheUse) {
         let mut diagnostics = Diagnostics::new();
+        let _alone = self
+            .rejudging
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         let (sources, counts) = self.parses.load(&options.root, &mut diagnostics);
-        (self.judge_sources(options, sources, diagnostics), counts)
+        self.services.begin(Context {
+            base_url: options.base_url.clone(),
+            ..self.parses.context()
+        });
+        let checked = self.judge_sources(options, sources, diagnostics, &|doc, check, local| {
+            self.services.check(doc, check, local)
+        });
+        let services_checked = self.services.end();
+        (
+            checked,
+            CacheUse {
+                services_checked,
+                ..counts
+            },
+        )
     }
 
     /// resolve and analyze what was loaded.
@@ -92,12 +124,14 @@ impl Engine {
         options: &Options,
         mut sources: crate::load::Sources,
         mut diagnostics: Diagnostics,
+        check_service: &crate::resolve::services::CheckFn,
     ) -> Checked {
-        let handbook = crate::resolve::resolve(
+        let handbook = crate::resolve::resolve_with(
             &mut sources,
             options.base_url.as_deref(),
             &self.highlighter,
             &mut diagnostics,
+            check_service,
         );
         let assessment = analyze(&handbook, options.today);
         diagnostics.extend(assessment.findings.iter().cloned());

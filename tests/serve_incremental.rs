@@ -77,20 +77,23 @@ fn edit(root: &Path, relative: &str, from: &str, to: &str) {
 }
 
 #[test]
-fn an_edit_parses_only_the_changed_file_again() {
+fn an_edit_parses_and_checks_only_the_changed_file_again() {
     let dir = handbook("valid", &[]);
     let engine = Engine::new();
     let opts = options(dir.path());
     let (_, first) = engine.judge_again(&opts);
+    let files = first.parsed;
     assert_eq!(first.reused, 0);
-    assert!(first.parsed > 10, "{first:?}");
+    assert!(files > 10, "{first:?}");
+    assert_eq!(first.services_checked, 7);
 
     let (_, unchanged) = engine.judge_again(&opts);
     assert_eq!(
         unchanged,
         CacheUse {
             parsed: 0,
-            reused: first.parsed
+            reused: files,
+            services_checked: 0
         }
     );
 
@@ -100,9 +103,37 @@ fn an_edit_parses_only_the_changed_file_again() {
         after_edit,
         CacheUse {
             parsed: 1,
-            reused: first.parsed - 1
+            reused: files - 1,
+            services_checked: 1
         }
     );
+}
+
+#[test]
+fn an_edit_outside_the_service_files_checks_every_service_again() {
+    let dir = handbook("valid", &[]);
+    let engine = Engine::new();
+    let opts = options(dir.path());
+    let (_, first) = engine.judge_again(&opts);
+
+    edit(
+        dir.path(),
+        "content/questions/capacity.md",
+        "order: 10",
+        "order: 11",
+    );
+    let (_, after_bank) = engine.judge_again(&opts);
+    assert_eq!((after_bank.parsed, after_bank.services_checked), (1, 7));
+
+    // A new service file changes the names every service is checked against.
+    std::fs::copy(
+        dir.path().join("content/services/gamma.yaml"),
+        dir.path().join("content/services/gamma-two.yaml"),
+    )
+    .unwrap();
+    let (_, after_new) = engine.judge_again(&opts);
+    assert_eq!((after_new.parsed, after_new.services_checked), (1, 8));
+    assert_eq!(after_new.reused, first.parsed);
 }
 
 #[test]
@@ -257,4 +288,33 @@ fn an_edit_that_breaks_the_handbook_shows_the_error_and_keeps_the_last_good_site
     });
     assert_eq!(mended.status, 200);
     server.shutdown();
+}
+
+/// What a fresh process reports about the handbook as it stands.
+fn fresh_report(root: &Path) -> String {
+    let mut diagnostics = Engine::new().judge(&options(root)).diagnostics;
+    diagnostics.sort();
+    diagnostics.render()
+}
+
+#[test]
+fn a_renamed_question_is_reported_in_the_unchanged_services_that_answer_it() {
+    let dir = handbook("valid", &[]);
+    let root = dir.path();
+    let engine = Engine::new();
+    served(&engine, root);
+
+    edit(
+        root,
+        "content/postmortems/cache-outage.md",
+        "{#cap-cold",
+        "{#cap-cool",
+    );
+    let (checked, _) = engine.judge_again(&options(root));
+    let mut diagnostics = checked.diagnostics;
+    diagnostics.sort();
+    let report = diagnostics.render();
+    assert!(report.contains("cap-cold"), "{report}");
+    assert!(report.contains("content/services/beta.yaml"), "{report}");
+    assert_eq!(report, fresh_report(root));
 }

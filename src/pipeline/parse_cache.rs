@@ -8,7 +8,10 @@
 //! Entries of files that were not read in the last rebuild are dropped.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::service_memo::Context;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{parse_file, Kind, Parsed, Sources};
@@ -16,6 +19,8 @@ use crate::source::SourceFile;
 
 /// One file's parse: the text it was made from, the result and its diagnostics.
 struct Memo {
+    /// Unique among the parses of one cache, never 0.
+    id: u64,
     kind: Kind,
     text: String,
     parsed: Option<Parsed>,
@@ -29,13 +34,17 @@ pub struct ParseCache {
     previous: Mutex<HashMap<String, Arc<Memo>>>,
     /// What the current load has parsed or reused so far.
     current: Mutex<HashMap<String, Arc<Memo>>>,
+    /// The id of the last parse made.
+    last_id: AtomicU64,
 }
 
-/// How many files the last load parsed and how many it reused.
+/// How many files the last rebuild parsed and reused, and how many
+/// service files it checked afresh (see [`super::ServiceMemo`]).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct CacheUse {
     pub parsed: usize,
     pub reused: usize,
+    pub services_checked: usize,
 }
 
 impl ParseCache {
@@ -55,9 +64,31 @@ impl ParseCache {
         let counts = CacheUse {
             parsed: current.len() - reused,
             reused,
+            services_checked: 0,
         };
         *previous = current;
         (sources, counts)
+    }
+
+    /// What the last load read, service files' text left out: two loads
+    /// with the same context differ in the text of service files only.
+    pub fn context(&self) -> Context {
+        let mut files: Vec<(String, u64)> = lock(&self.previous)
+            .iter()
+            .map(|(rel, memo)| {
+                let id = if memo.kind == Kind::Service {
+                    0
+                } else {
+                    memo.id
+                };
+                (rel.clone(), id)
+            })
+            .collect();
+        files.sort_unstable();
+        Context {
+            files,
+            base_url: None,
+        }
     }
 
     /// The parse of one file: the memo when its text is unchanged, else a fresh one.
@@ -79,6 +110,7 @@ impl ParseCache {
                 let mut diagnostics = Vec::new();
                 let parsed = parse_file(kind, rel, source, &mut diagnostics);
                 Arc::new(Memo {
+                    id: self.last_id.fetch_add(1, Ordering::Relaxed) + 1,
                     kind,
                     text,
                     parsed,

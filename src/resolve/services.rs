@@ -16,10 +16,31 @@ use crate::markdown::Renderer;
 use crate::model::*;
 use crate::source::SourceFile;
 
+/// How one service file is checked: the given closure does the work; a memo
+/// may instead return what it gave for the same file text in the same
+/// handbook (`orr serve`, see `pipeline`'s service memo).
+pub(crate) type CheckFn<'a> = dyn Fn(
+        &YamlDoc<ServiceRaw>,
+        &mut dyn FnMut(&mut Vec<Diagnostic>) -> Service,
+        &mut Vec<Diagnostic>,
+    ) -> Service
+    + Sync
+    + 'a;
+
+/// Every service file checked afresh.
+pub(crate) fn check_fresh(
+    _doc: &YamlDoc<ServiceRaw>,
+    check: &mut dyn FnMut(&mut Vec<Diagnostic>) -> Service,
+    local: &mut Vec<Diagnostic>,
+) -> Service {
+    check(local)
+}
+
 /// Checks every service file and returns the services, sorted by name.
 pub(crate) fn resolve_services(
     sources: &Sources,
     docs: Vec<YamlDoc<ServiceRaw>>,
+    memo: &CheckFn,
     handbook: &Handbook,
     renderer: &Renderer,
     diags: &mut Diagnostics,
@@ -51,7 +72,10 @@ pub(crate) fn resolve_services(
         .into_par_iter()
         .map(|doc| {
             let mut local = Vec::new();
-            let service = check_service(&doc, handbook, &names, &prose, renderer, &mut local);
+            let mut fresh = |local: &mut Vec<Diagnostic>| {
+                check_service(&doc, handbook, &names, &prose, renderer, local)
+            };
+            let service = memo(&doc, &mut fresh, &mut local);
             (service, local)
         })
         .collect();
