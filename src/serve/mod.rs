@@ -544,11 +544,12 @@ fn build_loop(
         if limits.print_to_terminal {
             print_rebuild_outcome(&result, &batch, elapsed);
         }
-        let generation = shared.state.apply(result);
+        let applied = shared.state.apply(result);
         shared.rebuilds.fetch_add(1, Ordering::SeqCst);
         // A failed build also changes what pages show (the overlay), so the
         // browsers reload either way and recover by themselves once fixed.
-        shared.hub.broadcast_reload(&generation);
+        shared.hub.broadcast_reload(&applied.generation);
+        drop(applied.previous);
     }
 }
 
