@@ -1,5 +1,11 @@
 //! The stages wired together: what `build`, `check` and `serve` share.
 
+mod parse_cache;
+mod service_memo;
+
+pub use parse_cache::{CacheUse, ParseCache};
+pub use service_memo::{Context, ServiceMemo};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,9 +28,16 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
-/// What lives as long as the process: the expensive, content-independent parts.
+/// What lives as long as the process: the expensive, content-independent
+/// parts, and for `orr serve` the parses of the files as last read.
 pub struct Engine {
     pub highlighter: Highlighter,
+    /// Used by [`Engine::prepare`] only: `build` and `check` read once.
+    parses: ParseCache,
+    /// The services checked by the last [`Engine::prepare`].
+    services: ServiceMemo,
+    /// Held through [`Engine::judge_again`], so two never share the memos at once.
+    rejudging: std::sync::Mutex<()>,
 }
 
 impl Default for Engine {
@@ -46,6 +59,9 @@ impl Engine {
     pub fn new() -> Self {
         Engine {
             highlighter: Highlighter::new(),
+            parses: ParseCache::default(),
+            services: ServiceMemo::default(),
+            rejudging: std::sync::Mutex::default(),
         }
     }
 
@@ -66,12 +82,56 @@ impl Engine {
     /// load, resolve, analyze: the content read, checked and judged.
     pub fn judge(&self, options: &Options) -> Checked {
         let mut diagnostics = Diagnostics::new();
-        let mut sources = crate::load::load(&options.root, &mut diagnostics);
-        let handbook = crate::resolve::resolve(
+        let sources = crate::load::load(&options.root, &mut diagnostics);
+        self.judge_sources(
+            options,
+            sources,
+            diagnostics,
+            &crate::resolve::services::check_fresh,
+        )
+    }
+
+    /// [`Engine::judge`] reusing the parse of every file unchanged since the
+    /// last call, and the check of every unchanged service file when only
+    /// service files changed (`orr serve`); the result is the same as `judge`'s.
+    pub fn judge_again(&self, options: &Options) -> (Checked, CacheUse) {
+        let mut diagnostics = Diagnostics::new();
+        let _alone = self
+            .rejudging
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let (sources, counts) = self.parses.load(&options.root, &mut diagnostics);
+        self.services.begin(Context {
+            base_url: options.base_url.clone(),
+            ..self.parses.context()
+        });
+        let checked = self.judge_sources(options, sources, diagnostics, &|doc, check, local| {
+            self.services.check(doc, check, local)
+        });
+        let services_checked = self.services.end();
+        (
+            checked,
+            CacheUse {
+                services_checked,
+                ..counts
+            },
+        )
+    }
+
+    /// resolve and analyze what was loaded.
+    fn judge_sources(
+        &self,
+        options: &Options,
+        mut sources: crate::load::Sources,
+        mut diagnostics: Diagnostics,
+        check_service: &crate::resolve::services::CheckFn,
+    ) -> Checked {
+        let handbook = crate::resolve::resolve_with(
             &mut sources,
             options.base_url.as_deref(),
             &self.highlighter,
             &mut diagnostics,
+            check_service,
         );
         let assessment = analyze(&handbook, options.today);
         diagnostics.extend(assessment.findings.iter().cloned());
@@ -139,9 +199,10 @@ impl Engine {
     }
 
     /// What `orr serve` shows: the content judged and the templates
-    /// compiled, every page left to render when it is asked for.
+    /// compiled, every page left to render when it is asked for. Files
+    /// unchanged since the last call are not parsed again.
     pub fn prepare(&self, options: &Options) -> Result<(LazySite, Diagnostics), Diagnostics> {
-        let checked = self.judge(options);
+        let (checked, _) = self.judge_again(options);
         let mut diagnostics = checked.diagnostics;
         if diagnostics.has_errors() {
             return Err(diagnostics);

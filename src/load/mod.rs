@@ -131,6 +131,7 @@ pub(crate) enum Kind {
     ServiceProse,
 }
 
+#[derive(Clone)]
 pub(crate) enum Parsed {
     Config(Config, SourceFile),
     Chapter(MarkdownDoc<ChapterFront>),
@@ -141,8 +142,18 @@ pub(crate) enum Parsed {
     ServiceProse(MarkdownDoc<ProseFront>),
 }
 
+/// How one file's text becomes a [`Parsed`]: [`parse_file`], or a memo of
+/// it that reuses the result for unchanged text (`orr serve`).
+pub(crate) type ParseFn<'a> =
+    dyn Fn(Kind, &str, SourceFile, &mut Vec<Diagnostic>) -> Option<Parsed> + Sync + 'a;
+
 /// Reads the handbook under `root`. Problems are pushed to `diags`; what could be read is returned.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
+    load_with(root, diags, &parse_file)
+}
+
+/// [`load`], each file's text parsed by `parse`.
+pub(crate) fn load_with(root: &Path, diags: &mut Diagnostics, parse: &ParseFn) -> Sources {
     let content = root.join("content");
     let mut sources = Sources::default();
     let mut files: Vec<(Kind, String, PathBuf)> = Vec::new();
@@ -167,7 +178,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         .map(|(kind, rel, abs)| {
             let mut local = Vec::new();
             let parsed = read_source(root, abs, &mut local)
-                .and_then(|source| parse_file(*kind, rel, source, &mut local));
+                .and_then(|source| parse(*kind, rel, source, &mut local));
             (parsed, local)
         })
         .collect();

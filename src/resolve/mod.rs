@@ -4,7 +4,7 @@
 
 pub mod ids;
 mod questions;
-mod services;
+pub(crate) mod services;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +34,23 @@ pub fn resolve(
     base_url: Option<&str>,
     highlighter: &Highlighter,
     diags: &mut Diagnostics,
+) -> Handbook {
+    resolve_with(
+        sources,
+        base_url,
+        highlighter,
+        diags,
+        &services::check_fresh,
+    )
+}
+
+/// [`resolve`], each service file checked through `check` (a memo in `orr serve`).
+pub(crate) fn resolve_with(
+    sources: &mut Sources,
+    base_url: Option<&str>,
+    highlighter: &Highlighter,
+    diags: &mut Diagnostics,
+    check: &services::CheckFn,
 ) -> Handbook {
     let service_docs = std::mem::take(&mut sources.services);
     let sources = &*sources;
@@ -85,7 +102,7 @@ pub fn resolve(
         malformed_question_ids,
     };
     handbook.services =
-        services::resolve_services(sources, service_docs, &handbook, &renderer, diags);
+        services::resolve_services(sources, service_docs, check, &handbook, &renderer, diags);
     handbook
 }
 

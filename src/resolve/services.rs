@@ -17,10 +17,31 @@ use crate::markdown::Renderer;
 use crate::model::*;
 use crate::source::SourceFile;
 
+/// How one service file is checked: the given closure does the work; a memo
+/// may instead return what it gave for the same file text in the same
+/// handbook (`orr serve`, see `pipeline`'s service memo).
+pub(crate) type CheckFn<'a> = dyn Fn(
+        &ServiceFile,
+        &mut dyn FnMut(&mut Vec<Diagnostic>) -> Option<Service>,
+        &mut Vec<Diagnostic>,
+    ) -> Option<Service>
+    + Sync
+    + 'a;
+
+/// Every service file checked afresh.
+pub(crate) fn check_fresh(
+    _file: &ServiceFile,
+    check: &mut dyn FnMut(&mut Vec<Diagnostic>) -> Option<Service>,
+    local: &mut Vec<Diagnostic>,
+) -> Option<Service> {
+    check(local)
+}
+
 /// Checks every service file and returns the services, sorted by name.
 pub(crate) fn resolve_services(
     sources: &Sources,
     files: Vec<ServiceFile>,
+    memo: &CheckFn,
     handbook: &Handbook,
     renderer: &Renderer,
     diags: &mut Diagnostics,
@@ -54,9 +75,12 @@ pub(crate) fn resolve_services(
         .into_par_iter()
         .map(|file| {
             let mut local = Vec::new();
-            let service = file
-                .parse(&mut local)
-                .map(|doc| check_service(&doc, handbook, &names, &prose, renderer, &mut local));
+            let mut fresh = |local: &mut Vec<Diagnostic>| {
+                file.parse(local).map(|doc| {
+                    check_service(&doc, handbook, &names, &prose, renderer, local)
+                })
+            };
+            let service = memo(&file, &mut fresh, &mut local);
             (service, local)
         })
         .collect();

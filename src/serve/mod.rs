@@ -174,8 +174,11 @@ impl Default for ServeLimits {
             head_timeout: Duration::from_secs(10),
             max_reload_listeners: 32,
             keep_alive: Duration::from_secs(15),
-            debounce: Duration::from_millis(100),
-            settle: Duration::from_millis(150),
+            // Short windows: a change that lands while a build runs is
+            // caught by the check after it (see `build_loop`), so they only
+            // need to gather one burst, not to guarantee a consistent read.
+            debounce: Duration::from_millis(40),
+            settle: Duration::from_millis(50),
             max_settle: Duration::from_secs(3),
             write_timeout: Duration::from_secs(10),
             max_url_bytes: 8 * 1024,
@@ -541,11 +544,12 @@ fn build_loop(
         if limits.print_to_terminal {
             print_rebuild_outcome(&result, &batch, elapsed);
         }
-        let generation = shared.state.apply(result);
+        let applied = shared.state.apply(result);
         shared.rebuilds.fetch_add(1, Ordering::SeqCst);
         // A failed build also changes what pages show (the overlay), so the
         // browsers reload either way and recover by themselves once fixed.
-        shared.hub.broadcast_reload(&generation);
+        shared.hub.broadcast_reload(&applied.generation);
+        drop(applied.previous);
     }
 }
 

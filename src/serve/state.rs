@@ -24,6 +24,15 @@ pub(crate) struct Snapshot {
 }
 
 /// The current snapshot, shared by the workers and the build thread.
+/// What [`SiteState::apply`] did: the new generation, and the snapshot it
+/// replaced, handed back so that the caller frees it (a large judged
+/// handbook takes a while) after telling the browsers, not before, and
+/// never while holding the lock that page requests wait on.
+pub(crate) struct Applied {
+    pub generation: String,
+    pub previous: Arc<Snapshot>,
+}
+
 pub(crate) struct SiteState {
     current: RwLock<Arc<Snapshot>>,
     /// Distinguishes this server process from a previous one, so a page left
@@ -63,7 +72,7 @@ impl SiteState {
     /// Publishes the outcome of a build and returns the new generation. A
     /// success replaces the site and clears the failure; a failure keeps the
     /// last good site and records itself.
-    pub fn apply(&self, outcome: Result<Arc<dyn ServedSite>, BuildFailure>) -> String {
+    pub fn apply(&self, outcome: Result<Arc<dyn ServedSite>, BuildFailure>) -> Applied {
         let mut guard = self
             .current
             .write()
@@ -84,8 +93,12 @@ impl SiteState {
                 build_number,
             },
         };
-        *guard = Arc::new(next);
-        generation
+        let previous = std::mem::replace(&mut *guard, Arc::new(next));
+        drop(guard);
+        Applied {
+            generation,
+            previous,
+        }
     }
 }
 
@@ -116,14 +129,14 @@ mod tests {
     #[test]
     fn a_failed_build_keeps_the_last_good_site_and_a_good_one_clears_the_failure() {
         let state = SiteState::new();
-        let first = state.apply(Ok(site_with("one")));
-        let failed = state.apply(Err(failure()));
+        let first = state.apply(Ok(site_with("one"))).generation;
+        let failed = state.apply(Err(failure())).generation;
         let snapshot = state.snapshot();
         assert_eq!(page(&snapshot).as_deref(), Some(&b"one"[..]));
         assert!(snapshot.failure.is_some());
         assert_ne!(first, failed);
 
-        let fixed = state.apply(Ok(site_with("two")));
+        let fixed = state.apply(Ok(site_with("two"))).generation;
         let snapshot = state.snapshot();
         assert_eq!(page(&snapshot).as_deref(), Some(&b"two"[..]));
         assert!(snapshot.failure.is_none());
