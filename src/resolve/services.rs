@@ -76,9 +76,8 @@ pub(crate) fn resolve_services(
         .map(|file| {
             let mut local = Vec::new();
             let mut fresh = |local: &mut Vec<Diagnostic>| {
-                file.parse(local).map(|doc| {
-                    check_service(&doc, handbook, &names, &prose, renderer, local)
-                })
+                file.parse(local)
+                    .map(|doc| check_service(&doc, handbook, &names, &prose, renderer, local))
             };
             let service = memo(&file, &mut fresh, &mut local);
             (service, local)
