@@ -25,6 +25,8 @@ pub struct Options {
 /// What lives as long as the process: the expensive, content-independent parts.
 pub struct Engine {
     pub highlighter: Highlighter,
+    /// Set by `orr build --at`: the handbook is read from this commit, not the work tree.
+    pub pinned: Option<Arc<crate::git::tree::Pinned>>,
 }
 
 impl Default for Engine {
@@ -46,6 +48,7 @@ impl Engine {
     pub fn new() -> Self {
         Engine {
             highlighter: Highlighter::new(),
+            pinned: None,
         }
     }
 
@@ -66,14 +69,19 @@ impl Engine {
     /// load, resolve, analyze: the content read, checked and judged.
     pub fn judge(&self, options: &Options) -> Checked {
         let mut diagnostics = Diagnostics::new();
-        let mut sources = crate::load::load(&options.root, &mut diagnostics);
+        let mut sources = match &self.pinned {
+            Some(pinned) => crate::load::load_set(&pinned.files, &mut diagnostics),
+            None => crate::load::load(&options.root, &mut diagnostics),
+        };
         let handbook = crate::resolve::resolve(
             &mut sources,
             options.base_url.as_deref(),
             &self.highlighter,
             &mut diagnostics,
         );
-        let assessment = analyze(&handbook, options.today);
+        let mut assessment = analyze(&handbook, options.today);
+        let (history, provenance) = self.history(options);
+        crate::analyze::trail::attach(&mut assessment, &handbook, &history, provenance);
         diagnostics.extend(assessment.findings.iter().cloned());
         Checked {
             handbook,
@@ -81,6 +89,30 @@ impl Engine {
             templates: sources.templates,
             assets: sources.assets,
             diagnostics,
+        }
+    }
+
+    /// The git history and provenance of what is judged: the pinned commit's,
+    /// or the work tree's (read from HEAD).
+    fn history(
+        &self,
+        options: &Options,
+    ) -> (
+        crate::git::History,
+        Option<crate::git::provenance::Provenance>,
+    ) {
+        match &self.pinned {
+            Some(pinned) => (
+                pinned.history.clone(),
+                Some(crate::git::provenance::Provenance {
+                    commit: pinned.commit.id.clone(),
+                    dirty: false,
+                }),
+            ),
+            None => (
+                crate::git::read_history(&options.root),
+                crate::git::provenance::of_work_tree(&options.root),
+            ),
         }
     }
 

@@ -20,6 +20,7 @@ pub const WAIVERS_CSV: &str = "waivers.csv";
 pub const WAIVERS_JSON: &str = "waivers.json";
 pub const API_SERVICES: &str = "api/services.json";
 pub const API_QUESTIONS: &str = "api/questions.json";
+pub const API_INDEX: &str = "api/index.json";
 
 pub fn chapter(slug: &str) -> String {
     format!("handbook/{slug}/")

@@ -7,6 +7,7 @@ mod contracts;
 mod rulings;
 #[cfg(test)]
 mod tests;
+pub mod trail;
 mod waivers;
 
 use std::collections::BTreeMap;
@@ -38,6 +39,9 @@ pub struct Assessment {
     pub dependants: BTreeMap<String, Vec<String>>,
     /// Which cells of the risk matrix hold blocking scores.
     pub risk_zone: RiskZone,
+    /// The git trail and its rulings (empty until [`trail::attach`]).
+    #[serde(skip)]
+    pub trail: trail::TrailRuling,
 }
 
 impl Assessment {
@@ -238,6 +242,7 @@ pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
         findings,
         dependants: graph.dependants(),
         risk_zone,
+        trail: trail::TrailRuling::default(),
     }
 }
 

@@ -89,6 +89,9 @@ codes! {
     DeniedExpiringWaiver = "denied-expiring-waiver": "`--deny expiring-waivers`: a waiver expires soon.",
     DeniedStaleReview = "denied-stale-review": "`--deny stale-reviews`: a service's review is stale.",
     DeniedWarnings = "denied-warnings": "`--deny warnings`: the handbook has warnings.",
+    UnrecordedWaiverChange = "unrecorded-waiver-change": "A commit changed a waiver's reason, expires or approver without adding a `history` event.",
+    BackdatedHistory = "backdated-history": "A waiver `history` event is dated earlier than the commit that records it by more than `policy.history_backdate_days`.",
+    SelfApprovedWaiver = "self-approved-waiver": "A waiver's approver was written by the approver (`policy.approver_may_author: false`).",
 }
 
 impl std::fmt::Display for Code {

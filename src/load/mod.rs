@@ -9,6 +9,7 @@
 pub mod frontmatter;
 pub mod json_schema;
 pub mod markdown;
+mod memory;
 pub mod raw;
 pub mod schema;
 mod walk;
@@ -26,6 +27,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::SourceFile;
 use markdown::Section;
+pub use memory::{load_set, FileSet};
 use raw::{BankFront, ChapterFront, ConceptFront, PostmortemFront, ProseFront, ServiceRaw};
 use walk::walk;
 

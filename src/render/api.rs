@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::analyze::trail::{AnswerChange, AnswerStep, TrailStep};
 use crate::analyze::{
     round, AnswerState, Assessment, Blocker, ContractFinding, Counts, DependencyView,
     ServiceAssessment, WaiverRow, WaiverState,
@@ -53,6 +54,7 @@ pub fn shared_file(h: &Handbook, a: &Assessment, path: &str) -> Option<Vec<u8>> 
             Some(to_bytes(&waivers))
         }
         urls::WAIVERS_CSV => Some(waivers_csv(&a.waivers)),
+        urls::API_INDEX => Some(to_bytes(&index(h, a))),
         _ => None,
     }
 }
@@ -67,7 +69,8 @@ pub fn service_file(h: &Handbook, a: &Assessment, i: usize) -> (String, Vec<u8>)
 }
 
 /// The paths of the site-wide data files.
-pub const SHARED_FILES: [&str; 4] = [
+pub const SHARED_FILES: [&str; 5] = [
+    urls::API_INDEX,
     urls::API_SERVICES,
     urls::API_QUESTIONS,
     urls::WAIVERS_JSON,
@@ -78,6 +81,41 @@ fn to_bytes(value: &impl Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// `api/index.json`: what the site is. (The fields after `as_of` come from
+/// [`provenance`], kept apart so other fields can join without touching it.)
+#[derive(Serialize)]
+struct IndexOut<'a> {
+    title: &'a str,
+    bank_version: Option<&'a str>,
+    as_of: Date,
+    #[serde(flatten)]
+    provenance: ProvenanceOut<'a>,
+}
+
+fn index<'a>(h: &'a Handbook, a: &'a Assessment) -> IndexOut<'a> {
+    IndexOut {
+        title: &h.config.title,
+        bank_version: h.config.bank_version.as_deref(),
+        as_of: a.today,
+        provenance: provenance(a),
+    }
+}
+
+/// The commit a site is built from: `commit` (null without git) and `dirty`.
+#[derive(Serialize)]
+pub(crate) struct ProvenanceOut<'a> {
+    commit: Option<&'a str>,
+    dirty: bool,
+}
+
+pub(crate) fn provenance(a: &Assessment) -> ProvenanceOut<'_> {
+    let p = a.trail.provenance.as_ref();
+    ProvenanceOut {
+        commit: p.map(|p| p.commit.as_str()),
+        dirty: p.is_some_and(|p| p.dirty),
+    }
 }
 
 /// One entry of `api/services.json`.
@@ -136,6 +174,10 @@ struct ServiceDetail<'a> {
     dependency_findings: &'a [ContractFinding],
     /// Every service that fails when this one fails, sorted.
     blast_radius: Vec<&'a str>,
+    /// Each commit's changes to an answer, oldest first (empty without git).
+    trail: &'a [AnswerStep],
+    /// The answers that differ between the last review and now.
+    changes_since_last_review: &'a [AnswerChange],
 }
 
 /// One applicable question with the service's answer to it, if any.
@@ -207,6 +249,7 @@ fn detail<'a>(
     s: &'a Service,
     sa: &'a ServiceAssessment,
 ) -> ServiceDetail<'a> {
+    let trail = a.trail.service(&s.name);
     ServiceDetail {
         summary: summary(s, sa),
         answers: sa
@@ -258,6 +301,10 @@ fn detail<'a>(
         postmortems: &sa.postmortems,
         dependency_findings: &sa.dependency_findings,
         blast_radius: sa.blast_radius.names(h).collect(),
+        trail: trail.map_or(&[], |t| t.trail.as_slice()),
+        changes_since_last_review: trail
+            .and_then(|t| t.since_last_review())
+            .map_or(&[], |r| r.changes.as_slice()),
     }
 }
 
@@ -307,6 +354,9 @@ pub(crate) struct WaiverOut<'a> {
     days_left: i64,
     ticket: Option<&'a str>,
     history: &'a [WaiverEvent],
+    /// The commits that changed this answer, oldest first (empty without git).
+    trail: &'a [TrailStep],
+    unrecorded_changes: usize,
 }
 
 pub(crate) fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
@@ -321,6 +371,8 @@ pub(crate) fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
         days_left: w.days_left,
         ticket: w.ticket.as_deref(),
         history: &w.history,
+        trail: &w.trail,
+        unrecorded_changes: w.unrecorded_changes,
     }
 }
 
@@ -383,7 +435,7 @@ fn event_name(kind: WaiverEventKind) -> &'static str {
     }
 }
 
-fn csv_safe(text: &str) -> String {
+pub(crate) fn csv_safe(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -17,6 +17,7 @@ mod question_page;
 mod service_page;
 pub mod sink;
 pub mod templates;
+mod trail_view;
 mod views;
 
 use std::collections::BTreeMap;
