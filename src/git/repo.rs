@@ -2,16 +2,16 @@
 //! from a tip: the first-parent walk, the service files' lineages, their
 //! versions parsed in parallel (once per blob) and the trail of each.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use super::lineage::{self, Listing};
+use super::lineage;
 use super::snapshot::{self, Snapshot};
-use super::walk::{self, Step};
+use super::walk;
 use super::{Commit, Recorded, ServiceHistory, Version};
 
 /// An open repository and where the handbook sits in it.
@@ -94,64 +94,66 @@ impl Handle {
         };
         let repo = self.repo.to_thread_local();
         let steps = walk::first_parent(&repo, tip, &self.in_repo("content/services"))?;
-        let listings = self.listings(&steps);
-        let snapshots = self.snapshots(&listings);
-        let title = |id: &ObjectId| snapshots.get(id).and_then(|s| s.as_ref()?.title.clone());
-        let lineages = lineage::build(&steps, &listings, title);
+        let title = |blob: ObjectId| {
+            let blob = repo.find_blob(blob).ok()?;
+            snapshot::parse(&blob.data)?.title
+        };
+        let lineages = lineage::build(&repo, &steps, title);
         let services = lineages
             .into_par_iter()
-            .map(|line| {
-                let versions: Vec<Version> = line
-                    .versions
-                    .into_iter()
-                    .map(|(commit, blob)| Version {
-                        commit,
-                        snapshot: snapshots.get(&blob).cloned().flatten(),
-                    })
-                    .collect();
-                let trail = super::trail::extract(&versions);
-                (line.name, ServiceHistory { versions, trail })
-            })
+            .map_init(
+                || self.repo.to_thread_local(),
+                |repo, line| {
+                    let versions = read_versions(repo, line.versions);
+                    let trail = super::trail::extract(&versions);
+                    (line.name, ServiceHistory { versions, trail })
+                },
+            )
             .collect::<BTreeMap<_, _>>();
         Ok(Recorded {
             tip: steps.last().map(|s| Arc::clone(&s.commit)),
             services,
         })
     }
+}
 
-    /// Each distinct `content/services` tree listed once, in parallel.
-    fn listings(&self, steps: &[Step]) -> HashMap<ObjectId, Arc<Listing>> {
-        let trees: HashSet<ObjectId> = steps.iter().filter_map(|s| s.services).collect();
-        trees
-            .into_par_iter()
-            .map_init(
-                || self.repo.to_thread_local(),
-                |repo, tree| (tree, Arc::new(lineage::list(repo, tree))),
-            )
-            .collect()
+/// Each version of one file read, oldest first: a blob seen before in this
+/// file is not read again, and one that follows a readable version is read
+/// from the answers whose lines changed ([`snapshot::parse_after`]).
+fn read_versions(repo: &gix::Repository, versions: Vec<(Arc<Commit>, ObjectId)>) -> Vec<Version> {
+    let mut seen: HashMap<ObjectId, Option<Arc<Snapshot>>> = HashMap::new();
+    let mut prev: Option<(Vec<u8>, Arc<Snapshot>)> = None;
+    let mut out = Vec::with_capacity(versions.len());
+    for (commit, blob) in versions {
+        let snapshot = match seen.get(&blob) {
+            Some(known) => known.clone(),
+            None => {
+                let bytes = repo
+                    .find_blob(blob)
+                    .map(|b| b.detach().data)
+                    .unwrap_or_default();
+                let parsed = prev
+                    .as_ref()
+                    .and_then(|(old, snap)| snapshot::parse_after(old, snap, &bytes))
+                    .or_else(|| snapshot::parse(&bytes))
+                    .map(Arc::new);
+                seen.insert(blob, parsed.clone());
+                if let Some(snap) = &parsed {
+                    prev = Some((bytes, Arc::clone(snap)));
+                }
+                parsed
+            }
+        };
+        if let Some(snap) = &snapshot {
+            if prev.as_ref().is_none_or(|(_, p)| !Arc::ptr_eq(p, snap)) {
+                let bytes = repo
+                    .find_blob(blob)
+                    .map(|b| b.detach().data)
+                    .unwrap_or_default();
+                prev = Some((bytes, Arc::clone(snap)));
+            }
+        }
+        out.push(Version { commit, snapshot });
     }
-
-    /// Each distinct blob of a service file parsed once, in parallel; `None` for one that cannot be read.
-    fn snapshots(
-        &self,
-        listings: &HashMap<ObjectId, Arc<Listing>>,
-    ) -> HashMap<ObjectId, Option<Arc<Snapshot>>> {
-        let blobs: HashSet<ObjectId> = listings
-            .values()
-            .flat_map(|l| l.values().copied())
-            .collect();
-        blobs
-            .into_par_iter()
-            .map_init(
-                || self.repo.to_thread_local(),
-                |repo, blob| {
-                    let parsed = repo
-                        .find_blob(blob)
-                        .ok()
-                        .and_then(|b| snapshot::parse(&b.data));
-                    (blob, parsed.map(Arc::new))
-                },
-            )
-            .collect()
-    }
+    out
 }

@@ -73,6 +73,152 @@ pub fn parse(bytes: &[u8]) -> Option<Snapshot> {
     Some(Snapshot { title, answers })
 }
 
+/// `bytes` read as the version after `prev_bytes` (read as `prev`): only the
+/// answers whose lines changed are parsed, when the change lies inside the
+/// block-style `answers:` mapping of both; `None` when it does not (the
+/// caller parses the whole file), so the result is always what [`parse`]
+/// would give.
+pub fn parse_after(prev_bytes: &[u8], prev: &Snapshot, bytes: &[u8]) -> Option<Snapshot> {
+    if bytes.len() as u64 > crate::limits::MAX_YAML_FILE_BYTES {
+        return None;
+    }
+    let (old, new) = (
+        std::str::from_utf8(prev_bytes).ok()?,
+        std::str::from_utf8(bytes).ok()?,
+    );
+    // An anchor's value may be used by an answer whose lines did not change.
+    if has_anchor(old) || has_anchor(new) {
+        return None;
+    }
+    let prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let old_chunks = answer_chunks(old)?;
+    let new_chunks = answer_chunks(new)?;
+    let old_hit = touched(&old_chunks, prefix, old.len() - suffix)?;
+    let new_hit = touched(&new_chunks, prefix, new.len() - suffix)?;
+    if old_chunks.len() - old_hit.len() != new_chunks.len() - new_hit.len() {
+        return None;
+    }
+    let mut next = prev.clone();
+    for &(start, end) in &old_hit {
+        let (key, _) = chunk_answer(&old[start..end])?;
+        next.answers.remove(&key);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for &(start, end) in &new_hit {
+        let (key, answer) = chunk_answer(&new[start..end])?;
+        // A key written twice is an error of the whole file: parse it whole.
+        if next.answers.contains_key(&key) || !seen.insert(key.clone()) {
+            return None;
+        }
+        if let Some(answer) = answer {
+            next.answers.insert(key, answer);
+        }
+    }
+    Some(next)
+}
+
+/// Whether `text` may define a YAML anchor (`&name` where a value starts).
+fn has_anchor(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'&'
+            && (i == 0
+                || matches!(
+                    bytes[i - 1],
+                    b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':' | b'-'
+                ))
+            && bytes.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace())
+    })
+}
+
+/// The byte ranges of the entries of a block-style `answers:` mapping at the
+/// top level: each entry from its key line to the next key line; `None` when
+/// the file's answers are not written that way.
+fn answer_chunks(text: &str) -> Option<Vec<(usize, usize)>> {
+    let mut chunks: Vec<(usize, usize)> = Vec::new();
+    let mut offset = 0;
+    let mut inside = false;
+    let mut indent = None;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !inside {
+            if body.trim_end() == "answers:" {
+                if !chunks.is_empty() || indent.is_some() {
+                    return None;
+                }
+                inside = true;
+            }
+            continue;
+        }
+        let trimmed = body.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            if let Some(last) = chunks.last_mut() {
+                last.1 = offset;
+            }
+            continue;
+        }
+        let depth = body.len() - trimmed.len();
+        if depth == 0 {
+            break;
+        }
+        match indent {
+            None => indent = Some(depth),
+            Some(n) if depth < n => return None,
+            Some(_) => {}
+        }
+        if Some(depth) == indent {
+            chunks.push((start, offset));
+        } else {
+            chunks.last_mut()?.1 = offset;
+        }
+    }
+    (inside && !chunks.is_empty()).then_some(chunks)
+}
+
+/// The chunks the changed bytes `from..to` touch, with the neighbour on
+/// each side where the change starts or ends exactly at a boundary (lines
+/// inserted there may belong to either); `None` when the change reaches
+/// outside the answers.
+fn touched(chunks: &[(usize, usize)], from: usize, to: usize) -> Option<Vec<(usize, usize)>> {
+    let (first, last) = (chunks.first()?.0, chunks.last()?.1);
+    if from <= first || to >= last {
+        return None;
+    }
+    Some(
+        chunks
+            .iter()
+            .copied()
+            .filter(|&(start, end)| start <= to && end >= from)
+            .collect(),
+    )
+}
+
+/// One entry of the answers mapping, parsed alone: its key, and the answer
+/// (`None` when the value is not a mapping, as [`parse`] skips it).
+fn chunk_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
+    let value = crate::load::yaml_budget::value(chunk).ok()?;
+    let map = value.as_mapping()?;
+    if map.len() != 1 {
+        return None;
+    }
+    let (key, value) = map.iter().next()?;
+    Some((scalar(key)?, answer(value)))
+}
+
 fn answer(value: &Value) -> Option<AnswerSnap> {
     let map = value.as_mapping()?;
     let mut snap = AnswerSnap::default();
@@ -184,6 +330,36 @@ mod tests {
                 .to_string(),
             "2026-01-01"
         );
+    }
+
+    #[test]
+    fn reading_only_the_changed_answers_gives_what_a_whole_parse_gives() {
+        let base = "title: A\nanswers:\n  q1: {status: yes, evidence: a}\n  q2:\n    status: waived\n    waiver:\n      reason: r\n      history:\n        - {date: 2026-01-01, event: granted}\n  # a comment\n  q3: {status: no}\nreviews: []\n";
+        let prev = parse(base.as_bytes()).unwrap();
+        let edits = [
+            base.replace("evidence: a", "evidence: b"),
+            base.replace("reason: r", "reason: s"),
+            base.replace("  q3: {status: no}\n", ""),
+            base.replace("  q3: {status: no}\n", "  q3: {status: no}\n  q4: {status: yes}\n"),
+            base.replace("  q1: {status: yes, evidence: a}\n", "  q0: {status: no}\n  q1: {status: yes, evidence: a}\n"),
+            base.replace("        - {date: 2026-01-01, event: granted}\n", "        - {date: 2026-01-01, event: granted}\n        - {date: 2026-02-01, event: renewed}\n"),
+            base.replace("q3: {status: no}", "q1: {status: no}"),
+            base.replace("reviews: []", "reviews: [x]"),
+            base.replace("title: A", "title: B"),
+            base.replace("evidence: a", "evidence: &x a"),
+        ];
+        for edit in edits {
+            let whole = parse(edit.as_bytes());
+            if let Some(quick) = parse_after(base.as_bytes(), &prev, edit.as_bytes()) {
+                assert_eq!(Some(quick), whole, "{edit}");
+            }
+        }
+        let quick = parse_after(base.as_bytes(), &prev, edits_first(base).as_bytes());
+        assert!(quick.is_some(), "a one-answer edit is read alone");
+    }
+
+    fn edits_first(base: &str) -> String {
+        base.replace("evidence: a", "evidence: b")
     }
 
     #[test]
