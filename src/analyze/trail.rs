@@ -336,24 +336,25 @@ fn review_changes(
         };
         let end = until.or(tip.map(|t| t.date));
         let mut changes = Vec::new();
-        let questions: std::collections::BTreeSet<&String> =
+        let questions: std::collections::BTreeSet<&Arc<str>> =
             base.answers.keys().chain(target.answers.keys()).collect();
         for question in questions {
             let (old, new) = (base.answers.get(question), target.answers.get(question));
             if old == new {
                 continue;
             }
-            let fields: Vec<&'static str> = crate::git::snapshot::diff(old, new)
-                .into_iter()
-                .map(|c| c.field)
-                .fold(Vec::new(), |mut acc, f| {
-                    if !acc.contains(&f) {
-                        acc.push(f);
-                    }
-                    acc
-                });
+            let fields: Vec<&'static str> =
+                crate::git::snapshot::diff(old.map(|a| &**a), new.map(|a| &**a))
+                    .into_iter()
+                    .map(|c| c.field)
+                    .fold(Vec::new(), |mut acc, f| {
+                        if !acc.contains(&f) {
+                            acc.push(f);
+                        }
+                        acc
+                    });
             let last = history.trail.iter().rev().find(|e| {
-                &e.question == question
+                *e.question == **question
                     && e.commit.date > review
                     && end.is_none_or(|end| e.commit.date <= end)
             });
@@ -361,7 +362,7 @@ fn review_changes(
                 continue;
             };
             changes.push(AnswerChange {
-                question: question.clone(),
+                question: question.to_string(),
                 from: old.and_then(|a| a.status().map(str::to_string)),
                 to: new.and_then(|a| a.status().map(str::to_string)),
                 commit: last.commit.id.clone(),

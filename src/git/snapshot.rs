@@ -4,6 +4,7 @@
 //! and skipped, never an error.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_yaml::Value;
@@ -30,7 +31,9 @@ pub const HISTORY: &str = "waiver.history";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     pub title: Option<String>,
-    pub answers: BTreeMap<String, AnswerSnap>,
+    /// Shared between versions: a version read from its predecessor holds
+    /// the same answer wherever its lines did not change.
+    pub answers: BTreeMap<Arc<str>, Arc<AnswerSnap>>,
 }
 
 /// One answer: each of [`FIELDS`] as written, and the waiver's history events.
@@ -66,7 +69,7 @@ pub fn parse(bytes: &[u8]) -> Option<Snapshot> {
     let answers = match map.get("answers") {
         Some(Value::Mapping(answers)) => answers
             .iter()
-            .filter_map(|(k, v)| Some((scalar(k)?, answer(v)?)))
+            .filter_map(|(k, v)| Some((Arc::from(scalar(k)?), Arc::new(answer(v)?))))
             .collect(),
         _ => BTreeMap::new(),
     };
@@ -113,17 +116,17 @@ pub fn parse_after(prev_bytes: &[u8], prev: &Snapshot, bytes: &[u8]) -> Option<S
     let mut next = prev.clone();
     for &(start, end) in &old_hit {
         let (key, _) = chunk_answer(&old[start..end])?;
-        next.answers.remove(&key);
+        next.answers.remove(key.as_str());
     }
     let mut seen = std::collections::BTreeSet::new();
     for &(start, end) in &new_hit {
         let (key, answer) = chunk_answer(&new[start..end])?;
         // A key written twice is an error of the whole file: parse it whole.
-        if next.answers.contains_key(&key) || !seen.insert(key.clone()) {
+        if next.answers.contains_key(key.as_str()) || !seen.insert(key.clone()) {
             return None;
         }
         if let Some(answer) = answer {
-            next.answers.insert(key, answer);
+            next.answers.insert(Arc::from(key), Arc::new(answer));
         }
     }
     Some(next)
@@ -321,7 +324,10 @@ mod tests {
             b"answers:\n  q1:\n    status: waived\n    waiver: {reason: r, history: [{date: 2026-01-01, event: granted}]}\n",
         )
         .unwrap();
-        let changes = diff(old.answers.get("q1"), new.answers.get("q1"));
+        let changes = diff(
+            old.answers.get("q1").map(|a| &**a),
+            new.answers.get("q1").map(|a| &**a),
+        );
         let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
         assert_eq!(fields, ["status", "evidence", "waiver.reason", HISTORY]);
         assert_eq!(

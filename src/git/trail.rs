@@ -16,17 +16,24 @@ pub(crate) fn extract(versions: &[Version]) -> Vec<TrailEntry> {
         let Some(snap) = &version.snapshot else {
             continue;
         };
-        let questions: BTreeSet<&String> = prev
+        let questions: BTreeSet<&Arc<str>> = prev
             .iter()
             .flat_map(|p: &&Arc<super::Snapshot>| p.answers.keys())
             .chain(snap.answers.keys())
             .collect();
         for question in questions {
             let old = prev.and_then(|p: &Arc<super::Snapshot>| p.answers.get(question));
-            let changes = diff(old, snap.answers.get(question));
+            let new = snap.answers.get(question);
+            // Shared with the previous version: its lines did not change.
+            if let (Some(a), Some(b)) = (old, new) {
+                if Arc::ptr_eq(a, b) {
+                    continue;
+                }
+            }
+            let changes = diff(old.map(|a| &**a), new.map(|a| &**a));
             if !changes.is_empty() {
                 trail.push(TrailEntry {
-                    question: question.clone(),
+                    question: question.to_string(),
                     commit: Arc::clone(&version.commit),
                     changes,
                     introduced: prev.is_none(),
