@@ -43,6 +43,10 @@ pub struct Policy {
     pub risk_blocker_score: u32,
     /// A chain of calls whose retries multiply to this many calls or more is flagged.
     pub retry_amplification_max: u64,
+    /// A waiver `history` event may be dated this many days before the commit that records it.
+    pub history_backdate_days: i64,
+    /// Whether the person named as a waiver's approver may also be the author who adds it.
+    pub approver_may_author: bool,
 }
 
 impl Default for Policy {
@@ -53,6 +57,8 @@ impl Default for Policy {
             review_max_age_days: 365,
             risk_blocker_score: 15,
             retry_amplification_max: 10,
+            history_backdate_days: 7,
+            approver_may_author: false,
         }
     }
 }

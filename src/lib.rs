@@ -9,12 +9,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analyze;
+pub mod audit;
 pub mod config;
 pub mod date;
 pub mod deny;
 pub mod diagnostics;
 #[doc(hidden)]
 pub mod fuzz_api;
+pub mod git;
 pub mod init;
 pub mod limits;
 pub mod links;

@@ -66,6 +66,21 @@ enum Command {
         /// Replace --out even if orr did not build what it holds.
         #[arg(long)]
         force: bool,
+        /// Build the handbook as it stood at this commit (read from git; the
+        /// work tree is not touched), judged as of the commit's date unless --today is given.
+        #[arg(long, value_name = "REV")]
+        at: Option<String>,
+    },
+    /// Write an auditor's bundle from the git trail: waivers.csv, waivers.json, changes.csv, manifest.json.
+    Audit {
+        #[command(flatten)]
+        common: Common,
+        /// Directory to write the bundle into.
+        #[arg(long)]
+        out: PathBuf,
+        /// List in changes.csv only the changes committed on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
     },
     /// Run every check of build and write nothing: the gate for a handbook's CI.
     Check {
@@ -175,7 +190,16 @@ fn main() -> ExitCode {
             out,
             base_url,
             force,
+            at: None,
         } => build(&common, out, base_url, force),
+        Command::Build {
+            common,
+            out,
+            base_url,
+            force,
+            at: Some(rev),
+        } => build_at(&common, out, base_url, force, &rev),
+        Command::Audit { common, out, since } => audit(&common, &out, since.as_deref()),
         Command::Serve { common, bind, port } => serve(&common, bind, port),
         Command::Check { common, deny } => check(&common, &deny),
         Command::Init { dir } => orr::init::init(&dir.unwrap_or_else(|| PathBuf::from(".")))
@@ -283,14 +307,57 @@ fn build(
     force: bool,
 ) -> Result<ExitCode, Fatal> {
     let options = options(common, base_url)?;
+    build_with(common, Engine::new(), &options, out, force)
+}
+
+/// `orr build --at REV`: the handbook read from the commit REV names, judged
+/// as of that commit's date unless `--today` is given.
+fn build_at(
+    common: &Common,
+    out: Option<PathBuf>,
+    base_url: Option<String>,
+    force: bool,
+    rev: &str,
+) -> Result<ExitCode, Fatal> {
+    if !common.root.is_dir() {
+        return Err(Fatal(format!(
+            "cannot read the handbook root `{}`: not a directory",
+            common.root.display()
+        )));
+    }
+    if let Some(url) = &base_url {
+        orr::config::check_base_url(url).map_err(|e| Fatal(format!("--base-url: {e}")))?;
+    }
+    let pinned = orr::git::tree::pin(&common.root, rev)
+        .map_err(|why| Fatal(format!("--at {rev}: {why}")))?;
+    let today = match &common.today {
+        Some(day) => orr::date::resolve_today(Some(day), None).map_err(Fatal)?,
+        None => pinned.commit.date,
+    };
+    let options = Options {
+        root: common.root.clone(),
+        today,
+        base_url,
+    };
+    let mut engine = Engine::new();
+    engine.pinned = Some(std::sync::Arc::new(pinned));
+    build_with(common, engine, &options, out, force)
+}
+
+fn build_with(
+    common: &Common,
+    engine: Engine,
+    options: &Options,
+    out: Option<PathBuf>,
+    force: bool,
+) -> Result<ExitCode, Fatal> {
     let out = out.unwrap_or_else(|| default_out(&options.root));
     guard_out(&options.root, &out)?;
     // Early, so a refusal does not wait for a build; checked again when writing.
     orr::output::check_replaceable(&out, force).map_err(|r| Fatal(r.to_string()))?;
     let started = Instant::now();
-    let engine = Engine::new();
     let built = engine
-        .build_to_disk(&options, &out, force, |out| {
+        .build_to_disk(options, &out, force, |out| {
             eprintln!("waiting: another orr build is writing {}", out.display())
         })
         .map_err(|e| Fatal(e.to_string()))?;
@@ -402,6 +469,35 @@ fn serve(common: &Common, bind: std::net::IpAddr, port: u16) -> Result<ExitCode,
     let handle = orr::serve::start(config, rebuild).map_err(|e| Fatal(e.to_string()))?;
     println!("serving http://{}/ (Ctrl-C to stop)", handle.addr());
     handle.wait();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `orr audit`: the bundle of the judged work tree; exit 2 without git history.
+fn audit(common: &Common, out: &Path, since: Option<&str>) -> Result<ExitCode, Fatal> {
+    let options = options(common, None)?;
+    let since = since
+        .map(|s| orr::date::parse_date(s).map_err(|e| Fatal(format!("--since: {e}"))))
+        .transpose()?;
+    let checked = Engine::new().judge(&options);
+    if checked.diagnostics.has_errors() {
+        report(&checked.diagnostics, common.format);
+        return Ok(ExitCode::from(1));
+    }
+    let manifest = orr::audit::write(&checked, out, since).map_err(|e| Fatal(e.0))?;
+    say(
+        common.format,
+        &format!(
+            "wrote the audit bundle of commit {}{} into {}, as of {}",
+            manifest.commit,
+            if manifest.dirty {
+                " (with uncommitted changes)"
+            } else {
+                ""
+            },
+            out.display(),
+            manifest.as_of
+        ),
+    );
     Ok(ExitCode::SUCCESS)
 }
 

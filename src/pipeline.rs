@@ -38,6 +38,8 @@ pub struct Engine {
     services: ServiceMemo,
     /// Held through [`Engine::judge_again`], so two never share the memos at once.
     rejudging: std::sync::Mutex<()>,
+    /// Set by `orr build --at`: the handbook is read from this commit, not the work tree.
+    pub pinned: Option<Arc<crate::git::tree::Pinned>>,
 }
 
 impl Default for Engine {
@@ -62,6 +64,7 @@ impl Engine {
             parses: ParseCache::default(),
             services: ServiceMemo::default(),
             rejudging: std::sync::Mutex::default(),
+            pinned: None,
         }
     }
 
@@ -82,7 +85,10 @@ impl Engine {
     /// load, resolve, analyze: the content read, checked and judged.
     pub fn judge(&self, options: &Options) -> Checked {
         let mut diagnostics = Diagnostics::new();
-        let sources = crate::load::load(&options.root, &mut diagnostics);
+        let sources = match &self.pinned {
+            Some(pinned) => crate::load::load_set(&pinned.files, &mut diagnostics),
+            None => crate::load::load(&options.root, &mut diagnostics),
+        };
         self.judge_sources(
             options,
             sources,
@@ -133,7 +139,9 @@ impl Engine {
             &mut diagnostics,
             check_service,
         );
-        let assessment = analyze(&handbook, options.today);
+        let mut assessment = analyze(&handbook, options.today);
+        let (history, provenance) = self.history(options);
+        crate::analyze::trail::attach(&mut assessment, &handbook, &history, provenance);
         diagnostics.extend(assessment.findings.iter().cloned());
         Checked {
             handbook,
@@ -141,6 +149,30 @@ impl Engine {
             templates: sources.templates,
             assets: sources.assets,
             diagnostics,
+        }
+    }
+
+    /// The git history and provenance of what is judged: the pinned commit's,
+    /// or the work tree's (read from HEAD).
+    fn history(
+        &self,
+        options: &Options,
+    ) -> (
+        crate::git::History,
+        Option<crate::git::provenance::Provenance>,
+    ) {
+        match &self.pinned {
+            Some(pinned) => (
+                pinned.history.clone(),
+                Some(crate::git::provenance::Provenance {
+                    commit: pinned.commit.id.clone(),
+                    dirty: false,
+                }),
+            ),
+            None => (
+                crate::git::read_history(&options.root),
+                crate::git::provenance::of_work_tree(&options.root),
+            ),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod precision;
 mod rulings;
 #[cfg(test)]
 mod tests;
+pub mod trail;
 mod waivers;
 
 use std::collections::BTreeMap;
@@ -39,6 +40,9 @@ pub struct Assessment {
     pub dependants: BTreeMap<String, Vec<String>>,
     /// Which cells of the risk matrix hold blocking scores.
     pub risk_zone: RiskZone,
+    /// The git trail and its rulings (empty until [`trail::attach`]).
+    #[serde(skip)]
+    pub trail: trail::TrailRuling,
 }
 
 impl Assessment {
@@ -249,6 +253,7 @@ pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
         findings,
         dependants: graph.dependants(),
         risk_zone,
+        trail: trail::TrailRuling::default(),
     }
 }
 

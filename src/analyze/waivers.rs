@@ -42,6 +42,10 @@ pub struct WaiverRow {
     pub days_left: i64,
     pub ticket: Option<String>,
     pub history: Vec<WaiverEvent>,
+    /// The commits that changed this answer, oldest first (filled by `trail::attach`).
+    pub trail: Vec<super::trail::TrailStep>,
+    /// Changes to the waiver's reason, expires or approver with no history event.
+    pub unrecorded_changes: usize,
 }
 
 impl WaiverRow {
@@ -107,6 +111,8 @@ pub(super) fn register(handbook: &Handbook, today: Date) -> Vec<WaiverRow> {
                 days_left: days_between(today, w.expires),
                 ticket: w.ticket.clone(),
                 history: w.history.clone(),
+                trail: Vec::new(),
+                unrecorded_changes: 0,
             });
         }
     }

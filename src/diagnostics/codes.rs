@@ -101,6 +101,9 @@ codes! {
     LensIdClash = "lens-id-clash": "Two lens ids give the same orr id (the later one gets a number), or a lens gives an id the handbook already has.",
     LensShortened = "lens-shortened": "`orr export wa-lens` shortened a text to the lens format's limit.",
     LensLeftOut = "lens-left-out": "`orr export wa-lens` left questions out to keep within the lens format's counts.",
+    UnrecordedWaiverChange = "unrecorded-waiver-change": "A commit changed a waiver's reason, expires or approver without adding a `history` event.",
+    BackdatedHistory = "backdated-history": "A waiver `history` event is dated earlier than the commit that records it by more than `policy.history_backdate_days`.",
+    SelfApprovedWaiver = "self-approved-waiver": "A waiver's approver was written by the approver (`policy.approver_may_author: false`).",
 }
 
 impl std::fmt::Display for Code {

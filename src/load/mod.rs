@@ -10,6 +10,7 @@ pub mod describe;
 pub mod frontmatter;
 pub mod json_schema;
 pub mod markdown;
+mod memory;
 pub mod raw;
 pub mod schema;
 mod walk;
@@ -27,6 +28,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::SourceFile;
 use markdown::Section;
+pub use memory::{load_set, FileSet};
 use raw::{BankFront, ChapterFront, ConceptFront, PostmortemFront, ProseFront, ServiceRaw};
 use walk::walk;
 

@@ -63,6 +63,8 @@ const POLICY: &[Field] = &[
     field("review_max_age_days", Kind::Int),
     field("risk_blocker_score", Kind::Count),
     field("retry_amplification_max", Kind::Count),
+    field("history_backdate_days", Kind::Int),
+    field("approver_may_author", Kind::Bool),
 ];
 
 /// `content/orr.yaml` (src/config.rs): read by serde, described here so its

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::analyze::trail::{AnswerChange, AnswerStep, TrailStep};
 use crate::analyze::{
     round, AnswerState, Assessment, Blocker, ContractFinding, Counts, DependencyView,
     ServiceAssessment, Verdict, WaiverRow, WaiverState,
@@ -101,6 +102,9 @@ pub struct SiteIndex<'a> {
     questions: usize,
     verdicts: VerdictCounts,
     waivers: WaiverCounts,
+    /// The commit built from, and whether the work tree differed from it.
+    #[serde(flatten)]
+    provenance: ProvenanceOut<'a>,
 }
 
 /// How many services have each verdict.
@@ -123,7 +127,7 @@ pub struct WaiverCounts {
 }
 
 impl<'a> SiteIndex<'a> {
-    pub fn new(h: &'a Handbook, a: &Assessment) -> Self {
+    pub fn new(h: &'a Handbook, a: &'a Assessment) -> Self {
         let mut verdicts = VerdictCounts::default();
         for sa in &a.services {
             match sa.verdict {
@@ -150,6 +154,7 @@ impl<'a> SiteIndex<'a> {
             questions: h.questions.len(),
             verdicts,
             waivers,
+            provenance: provenance(a),
         }
     }
 }
@@ -166,6 +171,21 @@ fn to_bytes(value: &impl Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// The commit a site is built from: `commit` (null without git) and `dirty`.
+#[derive(Serialize)]
+pub(crate) struct ProvenanceOut<'a> {
+    commit: Option<&'a str>,
+    dirty: bool,
+}
+
+pub(crate) fn provenance(a: &Assessment) -> ProvenanceOut<'_> {
+    let p = a.trail.provenance.as_ref();
+    ProvenanceOut {
+        commit: p.map(|p| p.commit.as_str()),
+        dirty: p.is_some_and(|p| p.dirty),
+    }
 }
 
 /// One entry of `api/services.json`.
@@ -224,6 +244,10 @@ struct ServiceDetail<'a> {
     dependency_findings: &'a [ContractFinding],
     /// Every service that fails when this one fails, sorted.
     blast_radius: Vec<&'a str>,
+    /// Each commit's changes to an answer, oldest first (empty without git).
+    trail: &'a [AnswerStep],
+    /// The answers that differ between the last review and now.
+    changes_since_last_review: &'a [AnswerChange],
 }
 
 /// One applicable question with the service's answer to it, if any.
@@ -301,6 +325,7 @@ fn detail<'a>(
     s: &'a Service,
     sa: &'a ServiceAssessment,
 ) -> ServiceDetail<'a> {
+    let trail = a.trail.service(&s.name);
     ServiceDetail {
         summary: summary(s, sa),
         answers: sa
@@ -356,6 +381,10 @@ fn detail<'a>(
         postmortems: &sa.postmortems,
         dependency_findings: &sa.dependency_findings,
         blast_radius: sa.blast_radius.names(h).collect(),
+        trail: trail.map_or(&[], |t| t.trail.as_slice()),
+        changes_since_last_review: trail
+            .and_then(|t| t.since_last_review())
+            .map_or(&[], |r| r.changes.as_slice()),
     }
 }
 
@@ -408,6 +437,9 @@ pub(crate) struct WaiverOut<'a> {
     days_left: i64,
     ticket: Option<&'a str>,
     history: &'a [WaiverEvent],
+    /// The commits that changed this answer, oldest first (empty without git).
+    trail: &'a [TrailStep],
+    unrecorded_changes: usize,
 }
 
 pub(crate) fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
@@ -422,6 +454,8 @@ pub(crate) fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
         days_left: w.days_left,
         ticket: w.ticket.as_deref(),
         history: &w.history,
+        trail: &w.trail,
+        unrecorded_changes: w.unrecorded_changes,
     }
 }
 
@@ -487,7 +521,7 @@ fn event_name(kind: WaiverEventKind) -> &'static str {
     }
 }
 
-fn csv_safe(text: &str) -> String {
+pub(crate) fn csv_safe(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

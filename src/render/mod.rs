@@ -19,6 +19,7 @@ pub mod search;
 mod service_page;
 pub mod sink;
 pub mod templates;
+mod trail_view;
 mod views;
 
 use std::collections::BTreeMap;

@@ -53,6 +53,8 @@ pub(crate) struct ServicePage<'a> {
     postmortems: Vec<PostmortemLink<'a>>,
     new_questions: Vec<&'a tera::Value>,
     json_url: String,
+    /// The git trail of the service's answers and what it flags.
+    trail: super::trail_view::TrailSection<'a>,
 }
 
 /// A contract finding as the page shows it.
@@ -208,6 +210,7 @@ pub(crate) fn service_page<'a>(
         !postmortems.is_empty(),
     );
     ServicePage {
+        trail: super::trail_view::section(h, a, &s.name),
         title: &s.title,
         service: ServiceHead {
             name: &s.name,

@@ -23,6 +23,18 @@ pub struct SiteContext<'a> {
     question_count: usize,
     policy: &'a Policy,
     links: SiteLinks,
+    /// The commit the site is built from (page footers).
+    provenance: Option<ProvenanceView>,
+    /// Why the pages show no git trail, when they do not.
+    trail_unavailable: Option<String>,
+}
+
+/// The commit of the footer.
+#[derive(Serialize)]
+struct ProvenanceView {
+    commit: String,
+    short: String,
+    dirty: bool,
 }
 
 /// The links every template may use, from `urls`: templates name a page
@@ -126,6 +138,12 @@ pub fn site<'a>(h: &'a Handbook, a: &Assessment) -> SiteContext<'a> {
         question_count: h.questions.len(),
         policy: &h.config.policy,
         links: SiteLinks::new(h),
+        provenance: a.trail.provenance.as_ref().map(|p| ProvenanceView {
+            commit: p.commit.clone(),
+            short: p.commit.get(..12).unwrap_or(&p.commit).to_string(),
+            dirty: p.dirty,
+        }),
+        trail_unavailable: a.trail.unavailable.clone(),
     }
 }
 

@@ -115,6 +115,7 @@ fn check_config(sources: &Sources, diags: &mut Diagnostics) {
         ("waiver_max_days", policy.waiver_max_days),
         ("expiring_soon_days", policy.expiring_soon_days),
         ("review_max_age_days", policy.review_max_age_days),
+        ("history_backdate_days", policy.history_backdate_days),
     ] {
         if value < 0 {
             let (line, column) = locate(&source.text, &[Seg::Key("policy"), Seg::Key(key)]);
