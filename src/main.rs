@@ -527,9 +527,15 @@ fn check(common: &Common, deny: &[orr::deny::DenyRule]) -> Result<ExitCode, Fata
             .filter(|s| s.verdict.as_str() == v)
             .count()
     };
+    let retired = checked.assessment.retired_questions;
+    let live = checked.handbook.questions.len() - retired;
+    let questions = match retired {
+        0 => plural(live, "question"),
+        n => format!("{} ({n} retired)", plural(live, "question")),
+    };
     let line = format!(
         "ok: {}, {}, {} ({} go, {} conditional, {} no-go) as of {}",
-        plural(checked.handbook.questions.len(), "question"),
+        questions,
         plural(checked.handbook.categories.len(), "category").replace("categorys", "categories"),
         plural(checked.handbook.services.len(), "service"),
         verdicts("go"),

@@ -108,10 +108,15 @@ pub struct Question {
 }
 
 impl Question {
+    /// Not retired as of `today` (a `retired` date still to come counts).
+    pub fn is_live(&self, today: Date) -> bool {
+        self.retired.is_none_or(|r| r > today)
+    }
+
     /// Not retired (as of `today`), `applies` is empty or shares a tag with
     /// `tags`, and `tiers` is empty or holds `tier`.
     pub fn applies_to(&self, tags: &[String], tier: u8, today: Date) -> bool {
-        let live = self.retired.is_none_or(|r| r > today);
+        let live = self.is_live(today);
         let tagged = self.applies.is_empty() || self.applies.iter().any(|t| tags.contains(t));
         let tiered = self.tiers.is_empty() || self.tiers.contains(&tier);
         live && tagged && tiered

@@ -43,6 +43,9 @@ pub struct Assessment {
     /// The git trail and its rulings (empty until [`trail::attach`]).
     #[serde(skip)]
     pub trail: trail::TrailRuling,
+    /// How many questions are retired as of `today` (kept as history).
+    #[serde(skip)]
+    pub retired_questions: usize,
 }
 
 impl Assessment {
@@ -254,6 +257,11 @@ pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
         dependants: graph.dependants(),
         risk_zone,
         trail: trail::TrailRuling::default(),
+        retired_questions: handbook
+            .questions
+            .iter()
+            .filter(|q| !q.is_live(today))
+            .count(),
     }
 }
 
