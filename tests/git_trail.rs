@@ -196,14 +196,9 @@ fn the_trail_follows_each_answer_through_commits_and_renames() {
             )
         })
         .collect();
-    // Added by Alice, turned `no` by Erin: the rename (2026-03-05) changed no answer.
-    assert_eq!(
-        peak,
-        [
-            (ids[0].as_str(), "2026-01-05", "Alice"),
-            (ids[3].as_str(), "2026-02-20", "Erin")
-        ]
-    );
+    // Added by Alice (the first version, summarised), turned `no` by Erin:
+    // the rename (2026-03-05) changed no answer.
+    assert_eq!(peak, [(ids[3].as_str(), "2026-02-20", "Erin")]);
     let turned = trail
         .iter()
         .find(|s| s["commit"] == ids[3].as_str() && s["question"] == "capacity-replica-peak")
@@ -230,11 +225,44 @@ fn the_trail_follows_each_answer_through_commits_and_renames() {
         .find(|w| w["service"] == "payments")
         .unwrap();
     assert_eq!(restore["unrecorded_changes"], 1);
-    assert_eq!(restore["trail"].as_array().unwrap().len(), 3);
+    assert_eq!(restore["trail"].as_array().unwrap().len(), 2);
     assert!(restore["trail"][0].get("question").is_none());
     let page = read(&out.path().join("services/payments/index.html"));
     assert!(page.contains("Audit trail"), "{page}");
     assert!(page.contains("Trail (git)"));
+}
+
+#[test]
+fn a_files_first_version_is_one_entry_not_one_step_per_answer() {
+    let (dir, ids) = scripted();
+    let out = tempfile::tempdir().unwrap();
+    let run = build(dir.path(), out.path(), &["--today", "2026-03-10"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let detail = json(&out.path().join("api/services/payments.json"));
+    assert_eq!(
+        detail["first_version"],
+        serde_json::json!({"commit": ids[0], "date": "2026-01-05", "author": "Alice", "answers": 2})
+    );
+    let trail = detail["trail"].as_array().unwrap();
+    assert!(trail.iter().all(|s| s["commit"] != ids[0].as_str()));
+    let page = read(&out.path().join("services/payments/index.html"));
+    assert!(page.contains("First version in git"), "{page}");
+    // The auditor's changes.csv still lists the first version answer by answer.
+    let bundle = out.path().join("bundle");
+    let run = orr(&[
+        "audit",
+        "--root",
+        dir.path().to_str().unwrap(),
+        "--out",
+        bundle.to_str().unwrap(),
+        "--today",
+        "2026-03-10",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(&bundle.join("changes.csv")).contains(&format!(
+        "payments,capacity-replica-peak,status,,yes,{},2026-01-05,Alice",
+        ids[0]
+    )));
 }
 
 #[test]
