@@ -565,3 +565,46 @@ fn an_old_version_that_no_longer_parses_is_skipped_without_error() {
         serde_json::json!([{"field": "status", "from": "no", "to": "yes"}])
     );
 }
+
+#[test]
+fn a_rebuild_with_head_unchanged_reuses_the_history_and_still_sees_edits() {
+    let (dir, _) = scripted();
+    let root = dir.path();
+    let engine = orr::pipeline::Engine::new();
+    let options = orr::pipeline::Options {
+        root: root.to_path_buf(),
+        today: jiff::civil::date(2026, 3, 10),
+        base_url: None,
+    };
+    let steps = |checked: &orr::pipeline::Checked| {
+        checked.assessment.trail.services["payments"].trail.len()
+    };
+    let dirty = |checked: &orr::pipeline::Checked| {
+        checked
+            .assessment
+            .trail
+            .provenance
+            .as_ref()
+            .map(|p| p.dirty)
+    };
+    let first = engine.judge_again(&options).0;
+    assert_eq!((steps(&first), dirty(&first)), (3, Some(false)));
+    // An uncommitted edit: git is not walked again, the work tree is dirty.
+    let file = root.join("content/services/payments.yaml");
+    std::fs::write(&file, read(&file).replace("tier: 1", "tier: 2")).unwrap();
+    let edited = engine.judge_again(&options).0;
+    assert_eq!(engine.history_walks(), 1);
+    assert_eq!((steps(&edited), dirty(&edited)), (3, Some(true)));
+    // A new commit moves HEAD: the history is read again.
+    commit(
+        root,
+        "Gina",
+        "2026-03-07",
+        "payments",
+        &service("yes", WAIVER_3, REVIEW),
+    );
+    let committed = engine.judge_again(&options).0;
+    assert_eq!(engine.history_walks(), 2);
+    assert_eq!(dirty(&committed), Some(false));
+    assert_eq!(steps(&committed), 4);
+}

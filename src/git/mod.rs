@@ -7,6 +7,7 @@
 //! since a review) is judged in `analyze::trail`; this module only extracts.
 
 mod lineage;
+mod memo;
 pub mod provenance;
 mod repo;
 pub mod snapshot;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::Serialize;
 
+pub use memo::HistoryMemo;
 pub use repo::Handle;
 pub use snapshot::{AnswerSnap, Snapshot, FIELDS};
 
