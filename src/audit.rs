@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::analyze::trail::TrailStep;
+use crate::analyze::trail::{AnswerStep, FirstVersion, TrailStep};
 use crate::analyze::{Assessment, WaiverRow};
 use crate::pipeline::Checked;
 use crate::render::api::{csv_safe, waiver};
@@ -137,11 +137,17 @@ fn step_text(step: &TrailStep) -> String {
 
 /// Every answer change on or after `since`, by date, service and question.
 fn changes_csv(a: &Assessment, since: Option<Date>) -> Vec<u8> {
-    let mut rows: Vec<(&str, &crate::analyze::trail::AnswerStep)> = a
+    let mut rows: Vec<(&str, AnswerStep)> = a
         .trail
         .services
         .iter()
-        .flat_map(|(name, t)| t.trail.iter().map(move |s| (name.as_str(), s)))
+        .flat_map(|(name, t)| {
+            // The first version's answers, listed one by one only here.
+            let first = t.first_version.iter().flat_map(FirstVersion::steps);
+            first
+                .chain(t.trail.iter().cloned())
+                .map(move |s| (name.as_str(), s))
+        })
         .filter(|(_, s)| since.is_none_or(|since| s.step.date >= since))
         .collect();
     rows.sort_by(|x, y| {

@@ -40,6 +40,8 @@ pub struct Engine {
     rejudging: std::sync::Mutex<()>,
     /// Set by `orr build --at`: the handbook is read from this commit, not the work tree.
     pub pinned: Option<Arc<crate::git::tree::Pinned>>,
+    /// The git history as last read: `orr serve` walks git again only when HEAD moves.
+    git: crate::git::HistoryMemo,
 }
 
 impl Default for Engine {
@@ -65,6 +67,7 @@ impl Engine {
             services: ServiceMemo::default(),
             rejudging: std::sync::Mutex::default(),
             pinned: None,
+            git: crate::git::HistoryMemo::default(),
         }
     }
 
@@ -169,11 +172,14 @@ impl Engine {
                     dirty: false,
                 }),
             ),
-            None => (
-                crate::git::read_history(&options.root),
-                crate::git::provenance::of_work_tree(&options.root),
-            ),
+            None => self.git.read(&options.root),
         }
+    }
+
+    /// How many times this engine walked the git history (a rebuild with
+    /// HEAD unchanged reuses the last walk).
+    pub fn history_walks(&self) -> usize {
+        self.git.walks()
     }
 
     /// The whole pipeline into memory. `Err` holds the diagnostics when there are errors.

@@ -196,14 +196,9 @@ fn the_trail_follows_each_answer_through_commits_and_renames() {
             )
         })
         .collect();
-    // Added by Alice, turned `no` by Erin: the rename (2026-03-05) changed no answer.
-    assert_eq!(
-        peak,
-        [
-            (ids[0].as_str(), "2026-01-05", "Alice"),
-            (ids[3].as_str(), "2026-02-20", "Erin")
-        ]
-    );
+    // Added by Alice (the first version, summarised), turned `no` by Erin:
+    // the rename (2026-03-05) changed no answer.
+    assert_eq!(peak, [(ids[3].as_str(), "2026-02-20", "Erin")]);
     let turned = trail
         .iter()
         .find(|s| s["commit"] == ids[3].as_str() && s["question"] == "capacity-replica-peak")
@@ -230,11 +225,44 @@ fn the_trail_follows_each_answer_through_commits_and_renames() {
         .find(|w| w["service"] == "payments")
         .unwrap();
     assert_eq!(restore["unrecorded_changes"], 1);
-    assert_eq!(restore["trail"].as_array().unwrap().len(), 3);
+    assert_eq!(restore["trail"].as_array().unwrap().len(), 2);
     assert!(restore["trail"][0].get("question").is_none());
     let page = read(&out.path().join("services/payments/index.html"));
     assert!(page.contains("Audit trail"), "{page}");
     assert!(page.contains("Trail (git)"));
+}
+
+#[test]
+fn a_files_first_version_is_one_entry_not_one_step_per_answer() {
+    let (dir, ids) = scripted();
+    let out = tempfile::tempdir().unwrap();
+    let run = build(dir.path(), out.path(), &["--today", "2026-03-10"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let detail = json(&out.path().join("api/services/payments.json"));
+    assert_eq!(
+        detail["first_version"],
+        serde_json::json!({"commit": ids[0], "date": "2026-01-05", "author": "Alice", "answers": 2})
+    );
+    let trail = detail["trail"].as_array().unwrap();
+    assert!(trail.iter().all(|s| s["commit"] != ids[0].as_str()));
+    let page = read(&out.path().join("services/payments/index.html"));
+    assert!(page.contains("First version in git"), "{page}");
+    // The auditor's changes.csv still lists the first version answer by answer.
+    let bundle = out.path().join("bundle");
+    let run = orr(&[
+        "audit",
+        "--root",
+        dir.path().to_str().unwrap(),
+        "--out",
+        bundle.to_str().unwrap(),
+        "--today",
+        "2026-03-10",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(&bundle.join("changes.csv")).contains(&format!(
+        "payments,capacity-replica-peak,status,,yes,{},2026-01-05,Alice",
+        ids[0]
+    )));
 }
 
 #[test]
@@ -536,4 +564,47 @@ fn an_old_version_that_no_longer_parses_is_skipped_without_error() {
         last["changes"],
         serde_json::json!([{"field": "status", "from": "no", "to": "yes"}])
     );
+}
+
+#[test]
+fn a_rebuild_with_head_unchanged_reuses_the_history_and_still_sees_edits() {
+    let (dir, _) = scripted();
+    let root = dir.path();
+    let engine = orr::pipeline::Engine::new();
+    let options = orr::pipeline::Options {
+        root: root.to_path_buf(),
+        today: jiff::civil::date(2026, 3, 10),
+        base_url: None,
+    };
+    let steps = |checked: &orr::pipeline::Checked| {
+        checked.assessment.trail.services["payments"].trail.len()
+    };
+    let dirty = |checked: &orr::pipeline::Checked| {
+        checked
+            .assessment
+            .trail
+            .provenance
+            .as_ref()
+            .map(|p| p.dirty)
+    };
+    let first = engine.judge_again(&options).0;
+    assert_eq!((steps(&first), dirty(&first)), (3, Some(false)));
+    // An uncommitted edit: git is not walked again, the work tree is dirty.
+    let file = root.join("content/services/payments.yaml");
+    std::fs::write(&file, read(&file).replace("tier: 1", "tier: 2")).unwrap();
+    let edited = engine.judge_again(&options).0;
+    assert_eq!(engine.history_walks(), 1);
+    assert_eq!((steps(&edited), dirty(&edited)), (3, Some(true)));
+    // A new commit moves HEAD: the history is read again.
+    commit(
+        root,
+        "Gina",
+        "2026-03-07",
+        "payments",
+        &service("yes", WAIVER_3, REVIEW),
+    );
+    let committed = engine.judge_again(&options).0;
+    assert_eq!(engine.history_walks(), 2);
+    assert_eq!(dirty(&committed), Some(false));
+    assert_eq!(steps(&committed), 4);
 }

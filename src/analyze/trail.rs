@@ -17,7 +17,7 @@ use crate::date::days_between;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::git::provenance::Provenance;
 use crate::git::snapshot::{event_date, HISTORY};
-use crate::git::{Change, Commit, History, ServiceHistory, TrailEntry};
+use crate::git::{Change, Commit, History, ServiceHistory, Snapshot, TrailEntry};
 use crate::model::{Handbook, Service};
 
 /// Everything the trail says about the handbook.
@@ -40,7 +40,10 @@ impl TrailRuling {
 /// The trail of one service and what is flagged in it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ServiceTrail {
-    /// Every answer change, oldest first.
+    /// The commit that brought the file's answers into git (its first
+    /// readable version): one entry, not one step per answer.
+    pub first_version: Option<FirstVersion>,
+    /// Every answer change after the first version, oldest first.
     pub trail: Vec<AnswerStep>,
     pub flags: Vec<TrailFlag>,
     /// Each review compared with the next one, or with now; oldest first.
@@ -66,6 +69,37 @@ impl ServiceTrail {
             .iter()
             .filter(|f| f.kind == FlagKind::UnrecordedChange && f.question == question)
             .count()
+    }
+}
+
+/// A service file's first readable version, summarised.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstVersion {
+    pub commit: String,
+    pub date: Date,
+    pub author: String,
+    /// How many answers it held.
+    pub answers: usize,
+    /// Its answers, for whoever lists them one by one (`orr audit`).
+    #[serde(skip)]
+    pub snapshot: Arc<Snapshot>,
+}
+
+impl FirstVersion {
+    /// Its answers as steps from nothing, by question.
+    pub fn steps(&self) -> impl Iterator<Item = AnswerStep> + '_ {
+        self.snapshot
+            .answers
+            .iter()
+            .map(|(question, answer)| AnswerStep {
+                question: question.to_string(),
+                step: TrailStep {
+                    commit: self.commit.clone(),
+                    date: self.date,
+                    author: self.author.clone(),
+                    changes: crate::git::snapshot::diff(None, Some(answer)),
+                },
+            })
     }
 }
 
@@ -190,13 +224,25 @@ fn judge_service(
     policy: &Policy,
 ) -> ServiceTrail {
     let trail: Vec<AnswerStep> = history.trail.iter().map(step).collect();
-    let flags = history
-        .trail
-        .iter()
-        .flat_map(|entry| flags_of(entry, policy))
-        .collect();
+    let first = history.first();
+    let mut flags: Vec<TrailFlag> = first
+        .map(|(commit, snap)| self_approved_at_first(commit, snap, policy))
+        .unwrap_or_default();
+    flags.extend(
+        history
+            .trail
+            .iter()
+            .flat_map(|entry| flags_of(entry, policy)),
+    );
     let reviews = review_changes(service, history, tip);
     ServiceTrail {
+        first_version: first.map(|(commit, snap)| FirstVersion {
+            commit: commit.id.clone(),
+            date: commit.date,
+            author: commit.author.clone(),
+            answers: snap.answers.len(),
+            snapshot: Arc::clone(snap),
+        }),
         trail,
         flags,
         reviews,
@@ -213,6 +259,42 @@ fn step(entry: &TrailEntry) -> AnswerStep {
             changes: entry.changes.clone(),
         },
     }
+}
+
+/// The waivers of a file's first version whose approver is its committer's
+/// author (the only flag a first version can raise: nothing in it was
+/// amended, and history imported with the file cannot be back-dated).
+fn self_approved_at_first(
+    commit: &Arc<Commit>,
+    snap: &Snapshot,
+    policy: &Policy,
+) -> Vec<TrailFlag> {
+    if policy.approver_may_author {
+        return Vec::new();
+    }
+    snap.answers
+        .iter()
+        .filter_map(|(question, answer)| {
+            let approver = answer.get("waiver.approver")?;
+            same_person(approver, &commit.author).then(|| TrailFlag {
+                kind: FlagKind::SelfApproved,
+                question: question.to_string(),
+                commit: commit.id.clone(),
+                date: commit.date,
+                author: commit.author.clone(),
+                message: self_approved_message(approver, commit),
+            })
+        })
+        .collect()
+}
+
+fn self_approved_message(approver: &str, commit: &Commit) -> String {
+    format!(
+        "the waiver names `{approver}` as its approver, and {} wrote that in commit {} ({})",
+        commit.author,
+        short(&commit.id),
+        commit.date
+    )
 }
 
 /// The disagreements one commit's changes to one answer show.
@@ -256,8 +338,7 @@ fn flags_of(entry: &TrailEntry, policy: &Policy) -> Vec<TrailFlag> {
             ),
         ));
     }
-    // History imported with the file predates the repository: it cannot be back-dated.
-    for event in added_events.iter().filter(|_| !entry.introduced) {
+    for event in &added_events {
         let Some(dated) = event_date(event) else {
             continue;
         };
@@ -283,12 +364,7 @@ fn flags_of(entry: &TrailEntry, policy: &Policy) -> Vec<TrailFlag> {
         if !policy.approver_may_author && same_person(approver, &commit.author) {
             flags.push(flag(
                 FlagKind::SelfApproved,
-                format!(
-                    "the waiver names `{approver}` as its approver, and {} wrote that in commit {} ({})",
-                    commit.author,
-                    short(&commit.id),
-                    commit.date
-                ),
+                self_approved_message(approver, commit),
             ));
         }
     }

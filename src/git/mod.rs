@@ -7,6 +7,7 @@
 //! since a review) is judged in `analyze::trail`; this module only extracts.
 
 mod lineage;
+mod memo;
 pub mod provenance;
 mod repo;
 pub mod snapshot;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::Serialize;
 
+pub use memo::HistoryMemo;
 pub use repo::Handle;
 pub use snapshot::{AnswerSnap, Snapshot, FIELDS};
 
@@ -50,9 +52,6 @@ pub struct TrailEntry {
     pub question: String,
     pub commit: Arc<Commit>,
     pub changes: Vec<Change>,
-    /// Made by the first readable version of the file: what it holds was
-    /// written before the repository knew the file (an import).
-    pub introduced: bool,
 }
 
 /// One version of a service file: the commit that wrote it and its answers
@@ -68,11 +67,21 @@ pub struct Version {
 pub struct ServiceHistory {
     /// Each commit that changed the file (and the one that added it).
     pub versions: Vec<Version>,
-    /// Each answer change, oldest first.
+    /// Each answer change after the file's first readable version, oldest
+    /// first. The first version is not listed answer by answer: what it
+    /// holds was written before the repository knew the file (an import,
+    /// often of hundreds of answers), and [`ServiceHistory::first`] names it.
     pub trail: Vec<TrailEntry>,
 }
 
 impl ServiceHistory {
+    /// The file's first readable version: the commit that brought its answers into git.
+    pub fn first(&self) -> Option<(&Arc<Commit>, &Arc<Snapshot>)> {
+        self.versions
+            .iter()
+            .find_map(|v| Some((&v.commit, v.snapshot.as_ref()?)))
+    }
+
     /// The answers as of the end of `day`: the last version committed on or before it.
     pub fn as_of(&self, day: Date) -> Option<&Version> {
         self.versions

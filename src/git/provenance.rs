@@ -22,21 +22,34 @@ pub struct Provenance {
 /// The folders of a handbook compared for `dirty`.
 const FOLDERS: [&str; 3] = ["content", "templates", "assets"];
 
+/// Path under the root to blob id, for the handbook's folders at one commit.
+pub(crate) type Committed = BTreeMap<String, ObjectId>;
+
 /// The provenance of a build of the work tree at `root`; `None` without a repository or commit.
 pub fn of_work_tree(root: &Path) -> Option<Provenance> {
     let handle = Handle::discover(root).ok()?;
     let head = handle.head().ok()?;
     let committed = handle.committed_files(head)?;
+    Some(compare(root, &handle, head, &committed))
+}
+
+/// The work tree at `root` compared with `committed`, the files of `head`.
+pub(crate) fn compare(
+    root: &Path,
+    handle: &Handle,
+    head: ObjectId,
+    committed: &Committed,
+) -> Provenance {
     let present = work_tree_files(root, handle.repo.to_thread_local().object_hash());
-    Some(Provenance {
+    Provenance {
         commit: head.to_string(),
-        dirty: committed != present,
-    })
+        dirty: *committed != present,
+    }
 }
 
 impl Handle {
     /// Path under the root to blob id, for the handbook's folders at commit `id`.
-    fn committed_files(&self, id: ObjectId) -> Option<BTreeMap<String, ObjectId>> {
+    pub(crate) fn committed_files(&self, id: ObjectId) -> Option<Committed> {
         let repo = self.repo.to_thread_local();
         let tree = repo.find_commit(id).ok()?.tree().ok()?;
         let mut files = BTreeMap::new();

@@ -14,6 +14,9 @@ use super::snapshot::{self, Snapshot};
 use super::walk;
 use super::{Commit, Recorded, ServiceHistory, Version};
 
+/// The memory each thread may spend on decoded delta bases.
+const PACK_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
 /// An open repository and where the handbook sits in it.
 pub struct Handle {
     pub(crate) repo: gix::ThreadSafeRepository,
@@ -48,6 +51,20 @@ impl Handle {
             repo: repo.into_sync(),
             prefix,
         })
+    }
+
+    /// A repository for this thread, with a cache of decoded pack entries:
+    /// the versions of a file are stored as chains of deltas (up to 50
+    /// deep), and without it every version decompresses its whole chain
+    /// again (gix sets no cache unless built with `max-performance`).
+    pub(crate) fn local(&self) -> gix::Repository {
+        let mut repo = self.repo.to_thread_local();
+        repo.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                PACK_CACHE_BYTES,
+            ))
+        });
+        repo
     }
 
     /// `path` (under the handbook root) as a path in the repository's trees.
@@ -92,7 +109,7 @@ impl Handle {
             Some(tip) => tip,
             None => self.head()?,
         };
-        let repo = self.repo.to_thread_local();
+        let repo = self.local();
         let steps = walk::first_parent(&repo, tip, &self.in_repo("content/services"))?;
         let title = |blob: ObjectId| {
             let blob = repo.find_blob(blob).ok()?;
@@ -102,7 +119,7 @@ impl Handle {
         let services = lineages
             .into_par_iter()
             .map_init(
-                || self.repo.to_thread_local(),
+                || self.local(),
                 |repo, line| {
                     let versions = read_versions(repo, line.versions);
                     let trail = super::trail::extract(&versions);

@@ -1,6 +1,8 @@
 //! The trail of one service: consecutive readable versions compared answer by
 //! answer. Each pair of versions is compared once; an unreadable version is
 //! skipped (the next readable one is compared with the last readable one).
+//! The first readable version is the base, not a change: it is summarised
+//! by [`super::ServiceHistory::first`].
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -8,7 +10,7 @@ use std::sync::Arc;
 use super::snapshot::diff;
 use super::{TrailEntry, Version};
 
-/// Every answer change in `versions` (oldest first), oldest first.
+/// Every answer change in `versions` (oldest first) after the first readable one, oldest first.
 pub(crate) fn extract(versions: &[Version]) -> Vec<TrailEntry> {
     let mut trail = Vec::new();
     let mut prev = None;
@@ -16,6 +18,10 @@ pub(crate) fn extract(versions: &[Version]) -> Vec<TrailEntry> {
         let Some(snap) = &version.snapshot else {
             continue;
         };
+        if prev.is_none() {
+            prev = Some(snap);
+            continue;
+        }
         let questions: BTreeSet<&Arc<str>> = prev
             .iter()
             .flat_map(|p: &&Arc<super::Snapshot>| p.answers.keys())
@@ -36,7 +42,6 @@ pub(crate) fn extract(versions: &[Version]) -> Vec<TrailEntry> {
                     question: question.to_string(),
                     commit: Arc::clone(&version.commit),
                     changes,
-                    introduced: prev.is_none(),
                 });
             }
         }

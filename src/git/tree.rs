@@ -37,7 +37,7 @@ pub fn pin(root: &std::path::Path, rev: &str) -> Result<Pinned, String> {
 impl Handle {
     /// The files of `content/`, `templates/` and `assets/` at commit `id`.
     fn files_at(&self, id: ObjectId) -> Result<FileSet, String> {
-        let repo = self.repo.to_thread_local();
+        let repo = self.local();
         let tree = repo
             .find_commit(id)
             .and_then(|c| c.tree())

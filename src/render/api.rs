@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analyze::trail::{AnswerChange, AnswerStep, TrailStep};
+use crate::analyze::trail::{AnswerChange, AnswerStep, FirstVersion, TrailStep};
 use crate::analyze::{
     round, AnswerState, Assessment, Blocker, ContractFinding, Counts, DependencyView,
     ServiceAssessment, Verdict, WaiverRow, WaiverState,
@@ -244,7 +244,9 @@ struct ServiceDetail<'a> {
     dependency_findings: &'a [ContractFinding],
     /// Every service that fails when this one fails, sorted.
     blast_radius: Vec<&'a str>,
-    /// Each commit's changes to an answer, oldest first (empty without git).
+    /// The commit that brought the file's answers into git (`null` without git).
+    first_version: Option<&'a FirstVersion>,
+    /// Each later commit's changes to an answer, oldest first (empty without git).
     trail: &'a [AnswerStep],
     /// The answers that differ between the last review and now.
     changes_since_last_review: &'a [AnswerChange],
@@ -381,6 +383,7 @@ fn detail<'a>(
         postmortems: &sa.postmortems,
         dependency_findings: &sa.dependency_findings,
         blast_radius: sa.blast_radius.names(h).collect(),
+        first_version: trail.and_then(|t| t.first_version.as_ref()),
         trail: trail.map_or(&[], |t| t.trail.as_slice()),
         changes_since_last_review: trail
             .and_then(|t| t.since_last_review())

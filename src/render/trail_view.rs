@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::analyze::trail::{AnswerChange, AnswerStep, ReviewChanges, TrailFlag};
+use crate::analyze::trail::{AnswerChange, AnswerStep, FirstVersion, ReviewChanges, TrailFlag};
 use crate::analyze::Assessment;
 use crate::model::Handbook;
 
@@ -13,6 +13,8 @@ use crate::model::Handbook;
 pub(crate) struct TrailSection<'a> {
     /// Why there is no trail (no repository, a shallow clone); `None` when there is.
     unavailable: Option<&'a str>,
+    /// The commit that brought the file's answers into git.
+    first_version: Option<FirstLine<'a>>,
     /// Newest first.
     steps: Vec<StepLine<'a>>,
     flags: &'a [TrailFlag],
@@ -25,6 +27,13 @@ struct StepLine<'a> {
     step: &'a AnswerStep,
     short: &'a str,
     question_title: &'a str,
+}
+
+#[derive(Serialize)]
+struct FirstLine<'a> {
+    #[serde(flatten)]
+    first: &'a FirstVersion,
+    short: &'a str,
 }
 
 #[derive(Serialize)]
@@ -47,6 +56,12 @@ pub(crate) fn section<'a>(h: &'a Handbook, a: &'a Assessment, service: &str) -> 
     let trail = a.trail.service(service);
     TrailSection {
         unavailable: a.trail.unavailable.as_deref(),
+        first_version: trail
+            .and_then(|t| t.first_version.as_ref())
+            .map(|first| FirstLine {
+                first,
+                short: short(&first.commit),
+            }),
         steps: trail
             .map(|t| {
                 t.trail
