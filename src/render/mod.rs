@@ -8,6 +8,7 @@
 //! content, so the output is deterministic whatever order pages finish in.
 
 pub mod api;
+mod escape;
 mod feeds;
 mod figures;
 mod fragments;
