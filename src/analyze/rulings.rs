@@ -118,11 +118,11 @@ pub(super) fn history_answer_warnings(
     today: Date,
 ) -> Vec<Diagnostic> {
     let counted: std::collections::BTreeSet<&str> =
-        applicable.iter().map(|a| a.question.as_str()).collect();
+        applicable.iter().map(|a| &*a.question).collect();
     service
         .answers
         .values()
-        .filter(|a| !counted.contains(a.question.as_str()))
+        .filter(|a| !counted.contains(&*a.question))
         .filter_map(|answer| {
             let question = handbook.question(&answer.question)?;
             let tiers = || {

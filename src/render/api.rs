@@ -334,7 +334,7 @@ fn detail<'a>(
             .answers
             .iter()
             .map(|view| {
-                let answer = s.answers.get(&view.question);
+                let answer = s.answers.get(&*view.question);
                 AnswerOut {
                     question: &view.question,
                     category: &view.category,
@@ -443,6 +443,30 @@ pub(crate) struct WaiverOut<'a> {
     /// The commits that changed this answer, oldest first (empty without git).
     trail: &'a [TrailStep],
     unrecorded_changes: usize,
+}
+
+impl WaiverOut<'_> {
+    /// How many fields [`WaiverOut::write_fields`] writes.
+    pub(crate) const FIELDS: usize = 10;
+
+    /// Writes the fields into a struct being serialized, as
+    /// `#[serde(flatten)]` would, but without making the outer struct a map
+    /// (Tera allocates each key of a map; the register lists every waiver).
+    pub(crate) fn write_fields<S: serde::ser::SerializeStruct>(
+        &self,
+        out: &mut S,
+    ) -> Result<(), S::Error> {
+        out.serialize_field("service", self.service)?;
+        out.serialize_field("question", self.question)?;
+        out.serialize_field("state", &self.state)?;
+        out.serialize_field("reason", self.reason)?;
+        out.serialize_field("approver", self.approver)?;
+        out.serialize_field("granted", &self.granted)?;
+        out.serialize_field("expires", &self.expires)?;
+        out.serialize_field("days_left", &self.days_left)?;
+        out.serialize_field("ticket", &self.ticket)?;
+        out.serialize_field("history", self.history)
+    }
 }
 
 pub(crate) fn waiver(w: &WaiverRow) -> WaiverOut<'_> {

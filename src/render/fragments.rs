@@ -41,7 +41,7 @@ impl<'a> Fragments<'a> {
         let mut answers_by_question = vec![Vec::new(); h.questions.len()];
         for (si, sa) in a.services.iter().enumerate() {
             for view in &sa.answers {
-                if let Some(&qi) = h.question_index.get(&view.question) {
+                if let Some(&qi) = h.question_index.get(&*view.question) {
                     answers_by_question[qi].push((si, view.state, view.reflagged));
                 }
             }

@@ -149,15 +149,19 @@ impl LazySite {
         let judged = self.judged.borrow_owner();
         let (h, a) = (&judged.handbook, &judged.assessment);
         match entry {
-            Entry::Page(i) => render_job(
-                self.jobs[*i],
-                h,
-                a,
-                self.judged.borrow_dependent(),
-                &self.tera,
-                &self.template_overrides,
-            )
-            .map(|(_, bytes)| bytes),
+            Entry::Page(i) => {
+                let mut bytes = Vec::new();
+                render_job(
+                    self.jobs[*i],
+                    h,
+                    a,
+                    self.judged.borrow_dependent(),
+                    &self.tera,
+                    &self.template_overrides,
+                    &mut bytes,
+                )?;
+                Ok(bytes)
+            }
             Entry::ServiceData(i) => Ok(api::service_file(h, a, *i).1),
             Entry::SharedData => Ok(api::shared_file(h, a, path).unwrap_or_default()),
             Entry::Static(bytes) => Ok(bytes.to_vec()),

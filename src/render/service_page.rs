@@ -334,9 +334,9 @@ fn answer_groups<'a>(
         let Some(question) = fragments.question(h, &view.question) else {
             continue;
         };
-        if groups.last().is_none_or(|g| g.id != view.category) {
+        if groups.last().is_none_or(|g| g.id != &*view.category) {
             let readiness: Option<&CategoryReadiness> =
-                sa.categories.iter().find(|r| r.category == view.category);
+                sa.categories.iter().find(|r| *r.category == *view.category);
             groups.push(AnswerGroup {
                 id: &view.category,
                 title: fragments.lookup.category_title(&view.category),
@@ -353,7 +353,7 @@ fn answer_groups<'a>(
                 state: state_label(view.state),
                 new: view.new,
                 reflagged: view.reflagged,
-                answer: s.answers.get(&view.question),
+                answer: s.answers.get(&*view.question),
             });
         }
     }
@@ -373,7 +373,7 @@ fn not_applicable_rows<'a>(
         .filter_map(|v| {
             Some(NotApplicableRow {
                 question: fragments.question(h, &v.question)?,
-                not_applicable: s.answers.get(&v.question)?.not_applicable.as_deref()?,
+                not_applicable: s.answers.get(&*v.question)?.not_applicable.as_deref()?,
             })
         })
         .collect()

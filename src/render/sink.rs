@@ -17,6 +17,12 @@ use super::Site;
 /// `/` separators (`services/checkout/index.html`), each written once.
 pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> io::Result<()>;
+
+    /// [`Sink::put`] from a borrowed buffer (one the renderer reuses); a
+    /// sink that only writes the bytes out need not copy them.
+    fn put_bytes(&self, path: String, bytes: &[u8]) -> io::Result<()> {
+        self.put(path, bytes.to_vec())
+    }
 }
 
 /// How many files, and of those how many HTML pages, a sink took.
@@ -65,6 +71,10 @@ impl DiskSink {
 
 impl Sink for DiskSink {
     fn put(&self, path: String, bytes: Vec<u8>) -> io::Result<()> {
+        self.put_bytes(path, &bytes)
+    }
+
+    fn put_bytes(&self, path: String, bytes: &[u8]) -> io::Result<()> {
         let file = self.dir.join(&path);
         let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", file.display()));
         if let Some(parent) = file.parent() {
@@ -106,6 +116,10 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn put(&self, _path: String, _bytes: Vec<u8>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn put_bytes(&self, _path: String, _bytes: &[u8]) -> io::Result<()> {
         Ok(())
     }
 }

@@ -86,6 +86,7 @@ pub fn load(
     diags: &mut Diagnostics,
 ) -> Option<Tera> {
     let mut tera = Tera::new();
+    tera.set_escape_fn(super::escape::escape_html);
     let mut all: Vec<(String, String)> = BUILTIN_TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))

@@ -123,6 +123,13 @@ pub fn num(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
     if rounded == 0.0 {
         "0.0".to_string()
+    } else if rounded.abs() < 1e15 {
+        // Whole tenths, written as integers: `{:.1}` takes float formatting's
+        // slow exact path, and a large drawing writes many thousands of numbers.
+        let tenths = (rounded * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let tenths = tenths.unsigned_abs();
+        format!("{sign}{}.{}", tenths / 10, tenths % 10)
     } else {
         format!("{rounded:.1}")
     }
@@ -156,6 +163,49 @@ pub fn whole_percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `num` wrote before it formatted tenths as integers.
+    fn num_by_float_formatting(value: f64) -> String {
+        let value = if value.is_finite() { value } else { 0.0 };
+        let rounded = (value * 10.0).round() / 10.0;
+        if rounded == 0.0 {
+            "0.0".to_string()
+        } else {
+            format!("{rounded:.1}")
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_float_formatting_wrote_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.04,
+            -0.04,
+            0.05,
+            -0.05,
+            0.15,
+            0.25,
+            1.45,
+            -1.45,
+            2.675,
+            99.95,
+            -99.95,
+            1e14,
+            -1e14,
+            123456.789,
+            1e15,
+            1e20,
+            -3e18,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        values.extend((-20_000..20_000).map(|i| f64::from(i) * 0.0137));
+        values.extend((0..5_000).map(|i| f64::from(i) / 3.0 + 0.05));
+        for v in values {
+            assert_eq!(num(v), num_by_float_formatting(v), "{v}");
+        }
+    }
 
     #[test]
     fn long_names_wrap_on_two_lines_before_anything_is_cut() {

@@ -9,14 +9,25 @@ use crate::model::Handbook;
 use crate::render::views::{question_url, service_url};
 use crate::urls;
 
-/// A waiver in tables.
-#[derive(Serialize)]
+/// A waiver in tables: the fields of [`WaiverOut`], then these.
 pub(crate) struct WaiverLine<'a> {
-    #[serde(flatten)]
     waiver: WaiverOut<'a>,
     service_url: String,
     question_title: &'a str,
     question_url: Option<String>,
+}
+
+/// What `#[serde(flatten)]` on `waiver` wrote, as a struct rather than a map.
+impl Serialize for WaiverLine<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("WaiverLine", WaiverOut::FIELDS + 3)?;
+        self.waiver.write_fields(&mut out)?;
+        out.serialize_field("service_url", &self.service_url)?;
+        out.serialize_field("question_title", self.question_title)?;
+        out.serialize_field("question_url", &self.question_url)?;
+        out.end()
+    }
 }
 
 pub(crate) fn waiver_row<'a>(h: &'a Handbook, w: &'a WaiverRow) -> WaiverLine<'a> {
@@ -74,5 +85,69 @@ pub(super) fn page<'a>(h: &'a Handbook, a: &'a Assessment) -> WaiversPage<'a> {
         csv_url: h.url(urls::WAIVERS_CSV),
         json_url: h.url(urls::WAIVERS_JSON),
         feed_url: h.url(urls::WAIVERS_FEED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{WaiverEvent, WaiverEventKind};
+    use crate::render::pages::test_support::{category, date, handbook, question};
+
+    /// What `#[derive(Serialize)]` with `#[serde(flatten)]` wrote before.
+    #[derive(Serialize)]
+    struct Flattened<'a> {
+        #[serde(flatten)]
+        waiver: WaiverOut<'a>,
+        service_url: &'a str,
+        question_title: &'a str,
+        question_url: &'a Option<String>,
+    }
+
+    fn row(question: &str, ticket: Option<&str>) -> WaiverRow {
+        WaiverRow {
+            service: "svc".into(),
+            question: question.into(),
+            state: WaiverState::Expiring,
+            reason: "a <reason>".into(),
+            approver: "ann".into(),
+            granted: date("2026-01-01"),
+            expires: date("2026-02-01"),
+            days_left: 3,
+            ticket: ticket.map(String::from),
+            history: vec![WaiverEvent {
+                date: date("2026-01-01"),
+                event: WaiverEventKind::Granted,
+                by: Some("ann".into()),
+                note: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_waiver_line_serializes_as_the_flattened_derive_did() {
+        let h = handbook(
+            vec![category("c")],
+            vec![question("q1", "c")],
+            vec![],
+            vec![],
+        );
+        for w in [row("q1", Some("https://t")), row("gone", None)] {
+            let line = waiver_row(&h, &w);
+            let expected = Flattened {
+                waiver: waiver(&w),
+                service_url: &line.service_url,
+                question_title: line.question_title,
+                question_url: &line.question_url,
+            };
+            assert_eq!(
+                serde_json::to_string(&line).unwrap(),
+                serde_json::to_string(&expected).unwrap()
+            );
+            assert_eq!(
+                tera::Value::from_serializable(&line),
+                tera::Value::from_serializable(&expected)
+            );
+        }
     }
 }
