@@ -447,7 +447,7 @@ pub(crate) struct WaiverOut<'a> {
 
 impl WaiverOut<'_> {
     /// How many fields [`WaiverOut::write_fields`] writes.
-    pub(crate) const FIELDS: usize = 10;
+    pub(crate) const FIELDS: usize = 12;
 
     /// Writes the fields into a struct being serialized, as
     /// `#[serde(flatten)]` would, but without making the outer struct a map
@@ -465,7 +465,9 @@ impl WaiverOut<'_> {
         out.serialize_field("expires", &self.expires)?;
         out.serialize_field("days_left", &self.days_left)?;
         out.serialize_field("ticket", &self.ticket)?;
-        out.serialize_field("history", self.history)
+        out.serialize_field("history", self.history)?;
+        out.serialize_field("trail", self.trail)?;
+        out.serialize_field("unrecorded_changes", &self.unrecorded_changes)
     }
 }
 

@@ -121,6 +121,8 @@ mod tests {
                 by: Some("ann".into()),
                 note: None,
             }],
+            trail: Vec::new(),
+            unrecorded_changes: 2,
         }
     }
 
