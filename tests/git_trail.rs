@@ -230,6 +230,14 @@ fn the_trail_follows_each_answer_through_commits_and_renames() {
     let page = read(&out.path().join("services/payments/index.html"));
     assert!(page.contains("Audit trail"), "{page}");
     assert!(page.contains("Trail (git)"));
+    // The waiver's own row shows its trail, on the service page and in the register.
+    assert!(page.contains("1 unrecorded change<"), "{page}");
+    let register = read(&out.path().join("waivers/index.html"));
+    assert!(register.contains("1 unrecorded change<"), "{register}");
+    assert!(
+        register.contains("Erin") || register.contains(">20"),
+        "{register}"
+    );
 }
 
 #[test]
