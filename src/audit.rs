@@ -53,6 +53,7 @@ pub fn write(checked: &Checked, out: &Path, since: Option<Date>) -> Result<Manif
     let provenance = a.trail.provenance.as_ref().ok_or_else(|| {
         AuditError("an audit needs a commit to name, and the repository has none".into())
     })?;
+    refuse_foreign_files(out)?;
     std::fs::create_dir_all(out)
         .map_err(|e| AuditError(format!("cannot create `{}`: {e}", out.display())))?;
     let mut manifest = Manifest {
@@ -77,6 +78,37 @@ pub fn write(checked: &Checked, out: &Path, since: Option<Date>) -> Result<Manif
     bytes.push(b'\n');
     put(out, "manifest.json", &bytes)?;
     Ok(manifest)
+}
+
+/// A bundle goes into a new or empty directory, or replaces an earlier
+/// bundle; orr never overwrites files it did not write, nor writes through
+/// a symbolic link.
+fn refuse_foreign_files(out: &Path) -> Result<(), AuditError> {
+    let entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(AuditError(format!("cannot read `{}`: {e}", out.display()))),
+    };
+    let mut names = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let regular = entry.file_type().is_ok_and(|t| t.is_file());
+        let ours = name == "manifest.json" || FILES.contains(&name.as_str());
+        if !regular || !ours {
+            return Err(AuditError(format!(
+                "`{}` holds `{name}`, which orr audit did not write; choose a new or empty directory",
+                out.display()
+            )));
+        }
+        names.push(name);
+    }
+    if !names.is_empty() && !names.iter().any(|n| n == "manifest.json") {
+        return Err(AuditError(format!(
+            "`{}` holds files but no manifest.json of an earlier bundle; choose a new or empty directory",
+            out.display()
+        )));
+    }
+    Ok(())
 }
 
 fn put(out: &Path, name: &str, bytes: &[u8]) -> Result<(), AuditError> {

@@ -438,6 +438,37 @@ fn the_footer_and_index_name_the_commit_and_whether_the_work_tree_is_dirty() {
 }
 
 #[test]
+fn audit_never_overwrites_files_it_did_not_write() {
+    let (dir, _) = scripted();
+    let out = tempfile::tempdir().unwrap();
+    let bundle = out.path().join("bundle");
+    let audit = |bundle: &std::path::Path| {
+        orr(&[
+            "audit",
+            "--root",
+            dir.path().to_str().unwrap(),
+            "--out",
+            bundle.to_str().unwrap(),
+            "--today",
+            "2026-03-10",
+        ])
+    };
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::write(bundle.join("waivers.csv"), "the auditor's own notes").unwrap();
+    let run = audit(&bundle);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("did not write") || run.stderr.contains("no manifest.json"));
+    assert_eq!(read(&bundle.join("waivers.csv")), "the auditor's own notes");
+
+    let fresh = out.path().join("fresh");
+    assert_eq!(audit(&fresh).code, 0);
+    assert_eq!(audit(&fresh).code, 0, "an earlier bundle is replaced");
+    std::fs::write(fresh.join("notes.txt"), "keep").unwrap();
+    assert_eq!(audit(&fresh).code, 2);
+    assert_eq!(read(&fresh.join("notes.txt")), "keep");
+}
+
+#[test]
 fn audit_writes_the_bundle_with_a_manifest_of_hashes() {
     let (dir, ids) = scripted();
     let out = tempfile::tempdir().unwrap();
