@@ -217,11 +217,9 @@ impl Drop for StaticServer {
     }
 }
 
-/// Prints `url` to PDF with headless Chromium; the text of each page.
-fn printed_pages(url: &str, dir: &Path, name: &str) -> Vec<String> {
-    let pdf = dir.join(format!("{name}.pdf"));
-    let profile = dir.join(format!("{name}-profile"));
-    let status = Command::new(CHROMIUM)
+/// One headless Chromium print of `url` into `pdf`, killed after 90 s.
+fn print_once(url: &str, pdf: &Path, profile: &Path) -> Result<(), String> {
+    let mut child = Command::new(CHROMIUM)
         .args([
             "--headless",
             "--no-sandbox",
@@ -233,13 +231,42 @@ fn printed_pages(url: &str, dir: &Path, name: &str) -> Vec<String> {
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(url)
-        .output()
-        .expect("run chromium");
-    assert!(
-        pdf.exists(),
-        "chromium printed no PDF of {url}: {}",
-        text_of(&status)
-    );
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run chromium: {e}"))?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => return Ok(()),
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("chromium did not finish printing within 90 s".into());
+            }
+        }
+    }
+}
+
+/// Prints `url` to PDF with headless Chromium; the text of each page.
+fn printed_pages(url: &str, dir: &Path, name: &str) -> Vec<String> {
+    let pdf = dir.join(format!("{name}.pdf"));
+    let profile = dir.join(format!("{name}-profile"));
+    // Headless Chromium now and then never finishes a print; a stuck run is
+    // killed and tried again rather than hanging the suite.
+    let mut last = String::new();
+    for _attempt in 0..3 {
+        let _ = std::fs::remove_file(&pdf);
+        match print_once(url, &pdf, &profile) {
+            Ok(()) if pdf.exists() => break,
+            Ok(()) => last = "no PDF written".into(),
+            Err(why) => last = why,
+        }
+    }
+    assert!(pdf.exists(), "chromium printed no PDF of {url}: {last}");
     let text = Command::new("pdftotext")
         .arg(&pdf)
         .arg("-")
