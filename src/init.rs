@@ -159,7 +159,7 @@ fn services_dir(root: &Path) -> Result<PathBuf, String> {
 
 /// Creates `path` as a new file: never over an existing file, and never
 /// through a symlink (an exclusive create does not follow one, dangling or not).
-fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write as _;
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         let what = if meta.file_type().is_symlink() {

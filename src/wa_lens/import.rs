@@ -299,7 +299,7 @@ pub fn write_banks(root: &Path, banks: &[Bank], force: bool) -> Result<Vec<PathB
             std::fs::remove_file(&path)
                 .map_err(|e| format!("cannot replace `{}`: {e}", path.display()))?;
         }
-        write_new(&path, bank.text.as_bytes())?;
+        crate::init::write_new_file(&path, bank.text.as_bytes())?;
         written.push(path);
     }
     Ok(written)
@@ -325,16 +325,4 @@ fn questions_dir(root: &Path) -> Result<PathBuf, String> {
         return Err(format!("`{}` leads outside the handbook", dir.display()));
     }
     Ok(dir)
-}
-
-/// Creates `path` exclusively: never through a symlink, never over a file.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| format!("cannot create `{}`: {e}", path.display()))?;
-    file.write_all(bytes)
-        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
