@@ -18,6 +18,19 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use orr::pipeline::{default_out, Built, Engine, Options};
 
+/// Asks Linux not to back this process with transparent huge pages.
+/// mimalloc marks its arenas `MADV_HUGEPAGE`, so each first touch zeroes
+/// 2 MiB: at 1,000 services that was a sixth of `orr check`'s CPU and about
+/// 45 MiB of resident memory that no allocation used. Best effort: an older
+/// kernel that refuses it only costs that memory.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "orr",
@@ -183,6 +196,7 @@ enum NewCommand {
 struct Fatal(String);
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build {
