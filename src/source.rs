@@ -17,7 +17,8 @@ pub struct SourceFile {
     shared_path: Arc<str>,
     pub text: String,
     line_starts: Vec<usize>,
-    /// Characters that start before byte `i * CHUNK`, for every chunk boundary.
+    /// Characters that start before byte `i * CHUNK`, for every chunk
+    /// boundary; empty when the text is ASCII, where characters are bytes.
     chars_before_chunk: Vec<usize>,
 }
 
@@ -27,14 +28,16 @@ const CHUNK: usize = 64;
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let mut line_starts = vec![0];
+        // Sized exactly: an organisation's files hold hundreds of thousands of lines.
+        let newlines = text.bytes().filter(|&b| b == b'\n').count();
+        let mut line_starts = Vec::with_capacity(newlines + 1);
+        line_starts.push(0);
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        let mut chars_before_chunk = vec![0];
-        let mut count = 0;
-        for chunk in text.as_bytes().chunks(CHUNK) {
-            count += char_starts(chunk);
-            chars_before_chunk.push(count);
-        }
+        let chars_before_chunk = if text.is_ascii() {
+            Vec::new()
+        } else {
+            chars_before_chunks(&text)
+        };
         let path = path.into();
         SourceFile {
             shared_path: Arc::from(path.as_str()),
@@ -56,6 +59,9 @@ impl SourceFile {
 
     /// How many characters start before byte `offset`: one chunk entry plus at most `CHUNK` bytes counted.
     fn chars_before(&self, offset: usize) -> usize {
+        if self.chars_before_chunk.is_empty() {
+            return offset.min(self.text.len());
+        }
         let chunk = offset / CHUNK;
         let bytes = self.text.as_bytes();
         let counted = bytes.get(chunk * CHUNK..offset).map_or(0, char_starts);
@@ -87,6 +93,9 @@ impl SourceFile {
 
     /// The byte where character number `index` (0-based, whole file) starts, or the end.
     fn byte_of_char(&self, index: usize) -> usize {
+        if self.chars_before_chunk.is_empty() {
+            return index.min(self.text.len());
+        }
         let chunk = self
             .chars_before_chunk
             .partition_point(|&c| c <= index)
@@ -140,6 +149,18 @@ fn line_starts_get(line_starts: &[usize], line: usize) -> Option<&usize> {
     line_starts.get(line.checked_sub(1)?)
 }
 
+/// For each `CHUNK` boundary of `text`, the characters that start before it.
+fn chars_before_chunks(text: &str) -> Vec<usize> {
+    let mut chars_before_chunk = Vec::with_capacity(text.len() / CHUNK + 2);
+    chars_before_chunk.push(0);
+    let mut count = 0;
+    for chunk in text.as_bytes().chunks(CHUNK) {
+        count += char_starts(chunk);
+        chars_before_chunk.push(count);
+    }
+    chars_before_chunk
+}
+
 /// The bytes of `bytes` that start a UTF-8 character (every byte but continuation bytes).
 fn char_starts(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
@@ -182,6 +203,30 @@ fn serialize_str<S: serde::Serializer>(value: &Arc<str>, serializer: S) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ascii_file_finds_columns_as_the_character_index_would() {
+        let text = format!(
+            "key: value\n{}\n\nlast: {}",
+            "x".repeat(200),
+            "y".repeat(70)
+        );
+        let ascii = SourceFile::new("a.yaml", text.as_str());
+        assert!(ascii.chars_before_chunk.is_empty());
+        let indexed = SourceFile {
+            chars_before_chunk: chars_before_chunks(&text),
+            ..ascii.clone()
+        };
+        for offset in 0..=text.len() + 3 {
+            assert_eq!(ascii.line_col(offset), indexed.line_col(offset));
+        }
+        for (line, column) in [(1, 3), (2, 150), (4, 1), (4, 90), (9, 1)] {
+            assert_eq!(
+                ascii.line_window(line, column, 20),
+                indexed.line_window(line, column, 20)
+            );
+        }
+    }
 
     #[test]
     fn places_quote_their_line_from_the_shared_file() {

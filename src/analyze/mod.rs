@@ -483,8 +483,8 @@ fn assess_service(
     let history_answers = service
         .answers
         .keys()
-        .filter(|id| !applicable.contains(id.as_str()))
-        .cloned()
+        .filter(|id| !applicable.contains(&***id))
+        .map(|id| id.to_string())
         .collect();
     let stale =
         last_review.is_none_or(|r| days_between(r.date, today) > policy.review_max_age_days);

@@ -91,11 +91,7 @@ fn dep(target: Target, hard: bool, availability: Option<f64>) -> Dependency {
 
 fn handbook(questions: Vec<Question>, mut services: Vec<Service>) -> Handbook {
     services.sort_by(|a, b| a.name.cmp(&b.name));
-    let question_index = questions
-        .iter()
-        .enumerate()
-        .map(|(i, q)| (q.id.clone(), i))
-        .collect();
+    let question_index = Handbook::index_questions(&questions);
     Handbook {
         config: Config::default(),
         base_url: "/".into(),
@@ -130,10 +126,8 @@ fn assess(h: &Handbook) -> Assessment {
 #[test]
 fn all_yes_is_go_with_full_readiness() {
     let mut s = service("a");
-    s.answers
-        .insert("q-req".into(), answer("q-req", Status::Yes));
-    s.answers
-        .insert("q-rec".into(), answer("q-rec", Status::Yes));
+    s.answers.insert("q-req", answer("q-req", Status::Yes));
+    s.answers.insert("q-rec", answer("q-rec", Status::Yes));
     let a = assess(&handbook(two_questions(), vec![s]));
     assert_eq!(a.services[0].verdict, Verdict::Go);
     assert_eq!(a.services[0].readiness, 1.0);
@@ -143,8 +137,7 @@ fn all_yes_is_go_with_full_readiness() {
 #[test]
 fn unanswered_required_blocks_but_recommended_does_not() {
     let mut s = service("a");
-    s.answers
-        .insert("q-req".into(), answer("q-req", Status::Yes));
+    s.answers.insert("q-req", answer("q-req", Status::Yes));
     let a = assess(&handbook(two_questions(), vec![s.clone()]));
     assert_eq!(a.services[0].verdict, Verdict::Go);
     assert_eq!(a.services[0].counts.unanswered, 1);
@@ -161,17 +154,17 @@ fn partial_due_today_is_conditional_and_due_yesterday_blocks() {
     let mut s = service("a");
     let mut p = answer("q-req", Status::Partial);
     p.due = Some(d(TODAY));
-    s.answers.insert("q-req".into(), p.clone());
+    s.answers.insert("q-req", p.clone());
     let a = assess(&handbook(two_questions(), vec![s.clone()]));
     assert_eq!(a.services[0].verdict, Verdict::Conditional);
     assert_eq!(a.services[0].readiness, 0.25);
     p.due = Some(d("2026-11-22"));
-    s.answers.insert("q-req".into(), p.clone());
+    s.answers.insert("q-req", p.clone());
     let a = assess(&handbook(two_questions(), vec![s.clone()]));
     assert_eq!(a.services[0].verdict, Verdict::NoGo);
     assert_eq!(a.services[0].blockers[0].kind, BlockerKind::PartialOverdue);
     p.due = None;
-    s.answers.insert("q-req".into(), p);
+    s.answers.insert("q-req", p);
     let a = assess(&handbook(two_questions(), vec![s]));
     assert_eq!(a.services[0].blockers[0].kind, BlockerKind::PartialOverdue);
 }
@@ -181,7 +174,7 @@ fn waiver_expiring_today_still_holds_and_expires_tomorrow() {
     let mut s = service("a");
     let mut w = answer("q-req", Status::Waived);
     w.waiver = Some(Box::new(waiver("2026-06-01", TODAY)));
-    s.answers.insert("q-req".into(), w.clone());
+    s.answers.insert("q-req", w.clone());
     let h = handbook(two_questions(), vec![s]);
     let a = analyze(&h, d(TODAY));
     assert_eq!(a.services[0].answers[0].state, AnswerState::Waived);
@@ -229,7 +222,7 @@ fn revoked_waiver_on_a_yes_answer_is_revoked_in_the_register_and_yes_in_readines
         note: None,
     });
     y.waiver = Some(Box::new(w));
-    s.answers.insert("q-req".into(), y);
+    s.answers.insert("q-req", y);
     let a = assess(&handbook(two_questions(), vec![s]));
     assert_eq!(a.waivers[0].state, WaiverState::Revoked);
     assert_eq!(a.services[0].answers[0].state, AnswerState::Yes);
@@ -248,7 +241,7 @@ fn revoked_waiver_still_marked_waived_counts_as_no() {
         note: None,
     });
     a1.waiver = Some(Box::new(w));
-    s.answers.insert("q-req".into(), a1);
+    s.answers.insert("q-req", a1);
     let a = assess(&handbook(two_questions(), vec![s]));
     assert_eq!(a.services[0].answers[0].state, AnswerState::No);
     assert!(a.services[0].blockers[0].message.contains("revoked"));
@@ -261,9 +254,7 @@ fn tagged_and_retired_questions_apply_only_where_they_should() {
     let mut retired = question("q-old", "cap", Level::Required, &[]);
     retired.retired = Some(d("2026-01-01"));
     let mut plain = service("plain");
-    plain
-        .answers
-        .insert("q-old".into(), answer("q-old", Status::Yes));
+    plain.answers.insert("q-old", answer("q-old", Status::Yes));
     let mut ml = service("ml");
     ml.tags = vec!["ml-serving".into()];
     let a = assess(&handbook(vec![tagged, retired], vec![plain, ml]));
@@ -280,8 +271,7 @@ fn tagged_and_retired_questions_apply_only_where_they_should() {
 #[test]
 fn open_risk_at_threshold_blocks_mitigated_does_not() {
     let mut s = service("a");
-    s.answers
-        .insert("q-req".into(), answer("q-req", Status::Yes));
+    s.answers.insert("q-req", answer("q-req", Status::Yes));
     s.risks.push(Risk {
         id: "r1".into(),
         title: "Outage".into(),
@@ -320,8 +310,7 @@ fn open_risk_at_threshold_blocks_mitigated_does_not() {
 fn ceiling_of_three_hard_dependencies_at_three_nines() {
     let mut s = service("a");
     s.slo.availability = Some(99.9);
-    s.answers
-        .insert("q-req".into(), answer("q-req", Status::Yes));
+    s.answers.insert("q-req", answer("q-req", Status::Yes));
     for name in ["x", "y", "z"] {
         s.dependencies
             .push(dep(Target::External(name.into()), true, Some(99.9)));
@@ -340,8 +329,7 @@ fn ceiling_of_three_hard_dependencies_at_three_nines() {
 #[test]
 fn fallbacks_soft_dependencies_and_no_dependencies_leave_no_ceiling() {
     let mut s = service("a");
-    s.answers
-        .insert("q-req".into(), answer("q-req", Status::Yes));
+    s.answers.insert("q-req", answer("q-req", Status::Yes));
     let a = assess(&handbook(two_questions(), vec![s.clone()]));
     assert_eq!(a.services[0].ceiling, None);
     let mut fb = dep(Target::External("psp".into()), true, Some(90.0));
@@ -357,9 +345,7 @@ fn fallbacks_soft_dependencies_and_no_dependencies_leave_no_ceiling() {
 #[test]
 fn dependency_on_a_service_without_an_slo_is_a_warning_left_out_of_the_ceiling() {
     let mut a_svc = service("a");
-    a_svc
-        .answers
-        .insert("q-req".into(), answer("q-req", Status::Yes));
+    a_svc.answers.insert("q-req", answer("q-req", Status::Yes));
     a_svc
         .dependencies
         .push(dep(Target::Service("b".into()), true, None));
@@ -696,9 +682,8 @@ fn not_applicable(q: &str, bank_version: Option<&str>) -> Answer {
 fn n_a_leaves_the_denominator_and_is_re_flagged_by_a_later_revision() {
     let mut s = service("a");
     s.answers
-        .insert("q-req".into(), not_applicable("q-req", Some("2026.9")));
-    s.answers
-        .insert("q-rec".into(), answer("q-rec", Status::No));
+        .insert("q-req", not_applicable("q-req", Some("2026.9")));
+    s.answers.insert("q-rec", answer("q-rec", Status::No));
     let a = assess(&handbook(two_questions(), vec![s.clone()]));
     let judged = &a.services[0];
     assert_eq!(judged.counts.not_applicable, 1);

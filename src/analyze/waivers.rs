@@ -96,7 +96,7 @@ pub(super) fn register(handbook: &Handbook, today: Date) -> Vec<WaiverRow> {
             let Some(w) = &answer.waiver else { continue };
             rows.push(WaiverRow {
                 service: service.name.clone(),
-                question: answer.question.clone(),
+                question: answer.question.to_string(),
                 state: waiver_state(
                     answer.status == Status::Waived,
                     w.revoked(),

@@ -273,8 +273,13 @@ fn read_capped(abs: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> Option<V
         )
     };
     let mut bytes = Vec::new();
-    let read =
-        std::fs::File::open(abs).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes));
+    // Reserved at the file's size (up to the limit), so the text kept for
+    // diagnostics is not padded by read_to_end's doubling.
+    let read = std::fs::File::open(abs).and_then(|file| {
+        let size = file.metadata().map_or(0, |m| m.len()).min(limit + 1);
+        bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
+        file.take(limit + 1).read_to_end(&mut bytes)
+    });
     if let Err(e) = read {
         diags.push(
             Diagnostic::file_error(shown, format!("cannot read: {e}"))

@@ -83,11 +83,7 @@ pub(crate) fn resolve_with(
         diags,
     );
     let malformed_question_ids = questions::malformed_ids(sources);
-    let question_index: BTreeMap<String, usize> = questions
-        .iter()
-        .enumerate()
-        .map(|(i, q)| (q.id.clone(), i))
-        .collect();
+    let question_index = Handbook::index_questions(&questions);
 
     let mut handbook = Handbook {
         config,

@@ -180,7 +180,7 @@ mod tests {
     #[test]
     fn each_service_is_in_the_column_of_its_verdict_and_counted_once() {
         let mut ready = service("ready", vec![]);
-        ready.answers.insert("q1".into(), yes("q1"));
+        ready.answers.insert("q1", yes("q1"));
         let h = handbook(
             vec![category("cap")],
             vec![question("q1", "cap")],

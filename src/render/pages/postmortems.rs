@@ -61,7 +61,7 @@ fn line<'a, Q>(h: &Handbook, p: &'a Postmortem, questions: Vec<Q>) -> Postmortem
 fn added<'p>(h: &'p Handbook, p: &'p Postmortem) -> impl Iterator<Item = usize> + 'p {
     p.questions
         .iter()
-        .filter_map(|id| h.question_index.get(id).copied())
+        .filter_map(|id| h.question_index.get(id.as_str()).copied())
 }
 
 pub(super) fn index<'a>(h: &'a Handbook, f: &'a Fragments<'_>) -> PostmortemsIndex<'a> {

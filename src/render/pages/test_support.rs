@@ -100,11 +100,7 @@ pub(crate) fn handbook(
     mut services: Vec<Service>,
 ) -> Handbook {
     services.sort_by(|a, b| a.name.cmp(&b.name));
-    let question_index = questions
-        .iter()
-        .enumerate()
-        .map(|(i, q)| (q.id.clone(), i))
-        .collect();
+    let question_index = Handbook::index_questions(&questions);
     Handbook {
         config: Config::default(),
         base_url: "/hb/".into(),
