@@ -257,9 +257,9 @@ pub enum Status {
 pub struct Answer {
     pub question: Arc<str>,
     pub status: Status,
-    pub evidence: Option<String>,
-    pub note: Option<String>,
-    pub plan: Option<String>,
+    pub evidence: Option<Box<str>>,
+    pub note: Option<Box<str>>,
+    pub plan: Option<Box<str>>,
     pub due: Option<Date>,
     /// Boxed: most answers have none, and a waiver is larger than the rest of
     /// an answer (about 200k answers at 1,000 services).
@@ -486,9 +486,9 @@ mod tests {
     struct Flattened<'a> {
         question: &'a str,
         status: Status,
-        evidence: &'a Option<String>,
-        note: &'a Option<String>,
-        plan: &'a Option<String>,
+        evidence: &'a Option<Box<str>>,
+        note: &'a Option<Box<str>>,
+        plan: &'a Option<Box<str>>,
         due: Option<Date>,
         waiver: &'a Option<Box<Waiver>>,
         #[serde(flatten)]

@@ -116,5 +116,6 @@ pub(super) fn register(handbook: &Handbook, today: Date) -> Vec<WaiverRow> {
             });
         }
     }
+    rows.shrink_to_fit();
     rows
 }

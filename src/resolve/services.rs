@@ -425,9 +425,9 @@ impl ServiceChecker<'_, '_> {
         Some(Answer {
             question,
             status,
-            evidence: a.evidence.clone(),
-            note: a.note.clone(),
-            plan: a.plan.clone(),
+            evidence: a.evidence.as_deref().map(Box::from),
+            note: a.note.as_deref().map(Box::from),
+            plan: a.plan.as_deref().map(Box::from),
             due,
             waiver,
             not_applicable,
@@ -586,6 +586,7 @@ impl ServiceChecker<'_, '_> {
             }
         }
         history.sort_by_key(|e| e.date);
+        history.shrink_to_fit();
         Some(Waiver {
             reason: w.reason.clone()?,
             approver: w.approver.clone()?,
