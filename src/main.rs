@@ -487,6 +487,37 @@ fn serve(common: &Common, bind: std::net::IpAddr, port: u16) -> Result<ExitCode,
 }
 
 /// `orr audit`: the bundle of the judged work tree; exit 2 without git history.
+/// `orr check`'s closing line: what was checked and the verdicts.
+fn check_summary(
+    handbook: &orr::model::Handbook,
+    assessment: &orr::analyze::Assessment,
+    today: jiff::civil::Date,
+) -> String {
+    let verdicts = |v: &str| {
+        assessment
+            .services
+            .iter()
+            .filter(|s| s.verdict.as_str() == v)
+            .count()
+    };
+    let retired = assessment.retired_questions;
+    let live = handbook.questions.len() - retired;
+    let questions = match retired {
+        0 => plural(live, "question"),
+        n => format!("{} ({n} retired)", plural(live, "question")),
+    };
+    format!(
+        "ok: {}, {}, {} ({} go, {} conditional, {} no-go) as of {}",
+        questions,
+        plural(handbook.categories.len(), "category").replace("categorys", "categories"),
+        plural(handbook.services.len(), "service"),
+        verdicts("go"),
+        verdicts("conditional"),
+        verdicts("no-go"),
+        today
+    )
+}
+
 fn audit(common: &Common, out: &Path, since: Option<&str>) -> Result<ExitCode, Fatal> {
     let options = options(common, None)?;
     let since = since
@@ -524,7 +555,10 @@ fn check(common: &Common, deny: &[orr::deny::DenyRule]) -> Result<ExitCode, Fata
         &checked.assessment,
         &checked.diagnostics,
     );
-    let mut diagnostics = checked.diagnostics.clone();
+    let line = check_summary(&checked.handbook, &checked.assessment, options.today);
+    // The judged handbook is let go before the report is written, so the
+    // two never take memory at once.
+    let mut diagnostics = checked.into_diagnostics();
     diagnostics.extend(denied.diagnostics);
     report(&diagnostics, common.format);
     for line in &denied.summaries {
@@ -533,30 +567,6 @@ fn check(common: &Common, deny: &[orr::deny::DenyRule]) -> Result<ExitCode, Fata
     if diagnostics.has_errors() {
         return Ok(ExitCode::from(1));
     }
-    let verdicts = |v: &str| {
-        checked
-            .assessment
-            .services
-            .iter()
-            .filter(|s| s.verdict.as_str() == v)
-            .count()
-    };
-    let retired = checked.assessment.retired_questions;
-    let live = checked.handbook.questions.len() - retired;
-    let questions = match retired {
-        0 => plural(live, "question"),
-        n => format!("{} ({n} retired)", plural(live, "question")),
-    };
-    let line = format!(
-        "ok: {}, {}, {} ({} go, {} conditional, {} no-go) as of {}",
-        questions,
-        plural(checked.handbook.categories.len(), "category").replace("categorys", "categories"),
-        plural(checked.handbook.services.len(), "service"),
-        verdicts("go"),
-        verdicts("conditional"),
-        verdicts("no-go"),
-        options.today
-    );
     say(common.format, &line);
     Ok(ExitCode::SUCCESS)
 }

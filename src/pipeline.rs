@@ -260,6 +260,11 @@ impl Engine {
 }
 
 impl Checked {
+    /// The diagnostics alone, everything else freed.
+    pub fn into_diagnostics(self) -> Diagnostics {
+        self.diagnostics
+    }
+
     /// What rendering reads.
     pub fn input(&self) -> Input<'_> {
         Input {
