@@ -8,6 +8,7 @@ pub use service_memo::{Context, ServiceMemo};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use jiff::civil::Date;
 
@@ -104,12 +105,19 @@ impl Engine {
     /// last call, and the check of every unchanged service file when only
     /// service files changed (`orr serve`); the result is the same as `judge`'s.
     pub fn judge_again(&self, options: &Options) -> (Checked, CacheUse) {
+        let (checked, counts, _) = self.judge_again_timed(options);
+        (checked, counts)
+    }
+
+    /// [`Engine::judge_again`], and when it had read the last file.
+    fn judge_again_timed(&self, options: &Options) -> (Checked, CacheUse, Instant) {
         let mut diagnostics = Diagnostics::new();
         let _alone = self
             .rejudging
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
         let (sources, counts) = self.parses.load(&options.root, &mut diagnostics);
+        let read_at = Instant::now();
         self.services.begin(Context {
             base_url: options.base_url.clone(),
             ..self.parses.context()
@@ -124,6 +132,7 @@ impl Engine {
                 services_checked,
                 ..counts
             },
+            read_at,
         )
     }
 
@@ -240,7 +249,7 @@ impl Engine {
     /// compiled, every page left to render when it is asked for. Files
     /// unchanged since the last call are not parsed again.
     pub fn prepare(&self, options: &Options) -> Result<(LazySite, Diagnostics), Diagnostics> {
-        let (checked, _) = self.judge_again(options);
+        let (checked, _, read_at) = self.judge_again_timed(options);
         let mut diagnostics = checked.diagnostics;
         if diagnostics.has_errors() {
             return Err(diagnostics);
@@ -253,7 +262,9 @@ impl Engine {
             &mut diagnostics,
         );
         match site {
-            Some(site) if !diagnostics.has_errors() => Ok((site, diagnostics)),
+            Some(site) if !diagnostics.has_errors() => {
+                Ok((site.files_read_at(Some(read_at)), diagnostics))
+            }
             _ => Err(diagnostics),
         }
     }
@@ -354,5 +365,9 @@ impl ServedSite for LazySite {
 
     fn file_count(&self) -> usize {
         self.len()
+    }
+
+    fn read_at(&self) -> Option<std::time::Instant> {
+        LazySite::read_at(self)
     }
 }

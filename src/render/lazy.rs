@@ -56,6 +56,8 @@ pub struct LazySite {
     jobs: Vec<PageJob>,
     entries: HashMap<String, Entry>,
     cache: Mutex<Cache>,
+    /// When the files it was made from had all been read.
+    read_at: Option<std::time::Instant>,
 }
 
 #[derive(Default)]
@@ -104,7 +106,18 @@ impl LazySite {
             jobs,
             entries,
             cache: Mutex::default(),
+            read_at: None,
         })
+    }
+
+    /// The site, noting when the files it was made from had all been read.
+    pub fn files_read_at(self, read_at: Option<std::time::Instant>) -> LazySite {
+        LazySite { read_at, ..self }
+    }
+
+    /// When the files it was made from had all been read, if known.
+    pub fn read_at(&self) -> Option<std::time::Instant> {
+        self.read_at
     }
 
     /// Whether the site has a file at `path` (`services/x/index.html`).

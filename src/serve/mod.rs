@@ -66,6 +66,11 @@ pub trait ServedSite: Send + Sync {
     fn file(&self, path: &str) -> Option<Result<Arc<[u8]>, BuildFailure>>;
     /// How many files the site has.
     fn file_count(&self) -> usize;
+    /// When the files it was built from had all been read; `None` if not
+    /// known. A change after that instant cannot have mixed into the build.
+    fn read_at(&self) -> Option<Instant> {
+        None
+    }
 }
 
 impl ServedSite for SiteFiles {
@@ -524,7 +529,8 @@ fn build_loop(
             let started = Instant::now();
             let result = build_once(rebuild, config);
             let elapsed = started.elapsed().as_millis();
-            match watch::changes_during_build(receiver, limits) {
+            let read_at = result.as_ref().ok().and_then(|site| site.read_at());
+            match watch::changes_during_build(receiver, limits, read_at) {
                 None => return,
                 Some(during) if during.is_empty() => break (result, elapsed),
                 Some(during) => {

@@ -178,14 +178,20 @@ fn debouncer_tick(limits: &ServeLimits) -> Duration {
 }
 
 /// Called when a build has finished: waits until every change made while
-/// it ran must have been reported, then returns those changes (empty if
-/// there were none, so the build saw one consistent state). `None` means
-/// stop.
+/// it read the files must have been reported, then returns the changes
+/// reported so far (empty if there were none, so the build saw one
+/// consistent state). `read_at` is when the build had read its last file:
+/// a change after it cannot have mixed into the build (it is left for the
+/// next one), so after a build longer than the watcher's latency there is
+/// nothing left to wait for. Without it, the wait counts from now. `None`
+/// means stop.
 pub(crate) fn changes_during_build(
     receiver: &Receiver<WatchMessage>,
     limits: &ServeLimits,
+    read_at: Option<Instant>,
 ) -> Option<Batch> {
-    std::thread::sleep(event_latency(limits));
+    let reported_by = read_at.unwrap_or_else(Instant::now) + event_latency(limits);
+    std::thread::sleep(reported_by.saturating_duration_since(Instant::now()));
     let mut batch = Batch::default();
     loop {
         match receiver.try_recv() {
