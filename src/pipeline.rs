@@ -88,17 +88,13 @@ impl Engine {
 
     /// load, resolve, analyze: the content read, checked and judged.
     pub fn judge(&self, options: &Options) -> Checked {
-        let mut diagnostics = Diagnostics::new();
-        let sources = match &self.pinned {
-            Some(pinned) => crate::load::load_set(&pinned.files, &mut diagnostics),
-            None => crate::load::load(&options.root, &mut diagnostics),
+        let load = |diagnostics: &mut Diagnostics| match &self.pinned {
+            Some(pinned) => (crate::load::load_set(&pinned.files, diagnostics), ()),
+            None => (crate::load::load(&options.root, diagnostics), ()),
         };
-        self.judge_sources(
-            options,
-            sources,
-            diagnostics,
-            &crate::resolve::services::check_fresh,
-        )
+        let (checked, ()) =
+            self.judge_sources(options, load, &crate::resolve::services::check_fresh);
+        checked
     }
 
     /// [`Engine::judge`] reusing the parse of every file unchanged since the
@@ -111,20 +107,23 @@ impl Engine {
 
     /// [`Engine::judge_again`], and when it had read the last file.
     fn judge_again_timed(&self, options: &Options) -> (Checked, CacheUse, Instant) {
-        let mut diagnostics = Diagnostics::new();
         let _alone = self
             .rejudging
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
-        let (sources, counts) = self.parses.load(&options.root, &mut diagnostics);
-        let read_at = Instant::now();
-        self.services.begin(Context {
-            base_url: options.base_url.clone(),
-            ..self.parses.context()
-        });
-        let checked = self.judge_sources(options, sources, diagnostics, &|doc, check, local| {
-            self.services.check(doc, check, local)
-        });
+        let load = |diagnostics: &mut Diagnostics| {
+            let (sources, counts) = self.parses.load(&options.root, diagnostics);
+            let read_at = Instant::now();
+            self.services.begin(Context {
+                base_url: options.base_url.clone(),
+                ..self.parses.context()
+            });
+            (sources, (counts, read_at))
+        };
+        let (checked, (counts, read_at)) =
+            self.judge_sources(options, load, &|doc, check, local| {
+                self.services.check(doc, check, local)
+            });
         let services_checked = self.services.end();
         (
             checked,
@@ -136,32 +135,41 @@ impl Engine {
         )
     }
 
-    /// resolve and analyze what was loaded.
-    fn judge_sources(
+    /// load, resolve and analyze, while the git history is read beside
+    /// them: the two share nothing, and the history's walk and the
+    /// pipeline's sequential steps leave a core idle that the other fills.
+    /// `load` returns the sources and what else its caller wants back.
+    fn judge_sources<T: Send>(
         &self,
         options: &Options,
-        mut sources: crate::load::Sources,
-        mut diagnostics: Diagnostics,
+        load: impl FnOnce(&mut Diagnostics) -> (crate::load::Sources, T) + Send,
         check_service: &crate::resolve::services::CheckFn,
-    ) -> Checked {
-        let handbook = crate::resolve::resolve_with(
-            &mut sources,
-            options.base_url.as_deref(),
-            &self.highlighter,
-            &mut diagnostics,
-            check_service,
-        );
-        let mut assessment = analyze(&handbook, options.today);
-        let (history, provenance) = self.history(options);
+    ) -> (Checked, T) {
+        let judged = || {
+            let mut diagnostics = Diagnostics::new();
+            let (mut sources, loaded) = load(&mut diagnostics);
+            let handbook = crate::resolve::resolve_with(
+                &mut sources,
+                options.base_url.as_deref(),
+                &self.highlighter,
+                &mut diagnostics,
+                check_service,
+            );
+            let assessment = analyze(&handbook, options.today);
+            (sources, loaded, handbook, assessment, diagnostics)
+        };
+        let ((sources, loaded, handbook, mut assessment, mut diagnostics), (history, provenance)) =
+            rayon::join(judged, || self.history(options));
         crate::analyze::trail::attach(&mut assessment, &handbook, &history, provenance);
         diagnostics.extend(assessment.findings.iter().cloned());
-        Checked {
+        let checked = Checked {
             handbook,
             assessment,
             templates: sources.templates,
             assets: sources.assets,
             diagnostics,
-        }
+        };
+        (checked, loaded)
     }
 
     /// The git history and provenance of what is judged: the pinned commit's,
