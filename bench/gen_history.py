@@ -10,7 +10,11 @@ one service file (an answer's `evidence`, or a waiver's `reason` with a
 `history` event every third time), by five authors, one hour apart from
 2024-01-01. The work tree and index are left matching the last commit, so
 `orr build --root OUT_DIR` reads the full trail and the site is not dirty.
-Deterministic for a given seed.
+The objects are then packed again by git itself (`git repack -a -d -f`), as
+in any clone or `git gc`: fast-import's own pack stores each object as a
+delta of the one imported before it, whatever its path, which no repository
+a user works in looks like (`--fast-import-pack` keeps it). Deterministic
+for a given seed.
 
 Measure what the trail adds by building with the repository and with its
 `.git` moved aside (bench/README.md, "The audit trail").
@@ -22,6 +26,8 @@ p.add_argument("out")
 p.add_argument("--services", type=int, default=1000)
 p.add_argument("--commits", type=int, default=2000)
 p.add_argument("--seed", type=int, default=1)
+p.add_argument("--fast-import-pack", action="store_true",
+               help="keep the pack fast-import wrote instead of letting git repack it")
 a = p.parse_args()
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -98,4 +104,6 @@ if imp.wait() != 0:
 for path in services:
     open(os.path.join(a.out, path), "wb").write(files[path])
 subprocess.run(["git", "reset", "-q"], cwd=a.out, check=True)
+if not a.fast_import_pack:
+    subprocess.run(["git", "repack", "-a", "-d", "-f", "-q"], cwd=a.out, check=True)
 print("%s: %d services, %d commits" % (a.out, len(services), a.commits), file=sys.stderr)

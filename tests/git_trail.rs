@@ -647,3 +647,50 @@ fn a_rebuild_with_head_unchanged_reuses_the_history_and_still_sees_edits() {
     assert_eq!(dirty(&committed), Some(false));
     assert_eq!(steps(&committed), 4);
 }
+
+/// A file with more versions than orr reads ahead at once, one of them a
+/// return to an older text: every version is read, in order, whether the
+/// objects are loose or packed by git (where older versions are stored as
+/// deltas of newer ones and are read newest first).
+#[test]
+fn a_long_history_reads_every_version_in_order_loose_or_packed() {
+    let dir = common::handbook("minimal", &[]);
+    let root = dir.path();
+    git(root, "Alice", "2026-01-01", &["init", "-q", "-b", "main"]);
+    let link = |i: usize| format!("https://grafana.example/checkout/{i}");
+    let text = |i: usize| {
+        service("yes", WAIVER_1, "").replace("https://grafana.example/checkout", &link(i))
+    };
+    let written: Vec<usize> = (0..40).map(|i| if i == 37 { 3 } else { i }).collect();
+    for (day, &i) in written.iter().enumerate() {
+        let date = jiff::civil::date(2026, 1, 1) + jiff::Span::new().days(day as i64);
+        commit(root, "Alice", &date.to_string(), "checkout", &text(i));
+    }
+    let expected: Vec<(String, String)> = written
+        .windows(2)
+        .map(|pair| (link(pair[0]), link(pair[1])))
+        .collect();
+    let evidence_changes = || {
+        let options = orr::pipeline::Options {
+            root: root.to_path_buf(),
+            today: jiff::civil::date(2026, 3, 10),
+            base_url: None,
+        };
+        let checked = orr::pipeline::Engine::new().judge(&options);
+        checked.assessment.trail.services["checkout"]
+            .trail
+            .iter()
+            .flat_map(|answer| answer.step.changes.iter())
+            .filter(|change| change.field == "evidence")
+            .map(|change| (change.from.clone().unwrap(), change.to.clone().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(evidence_changes(), expected, "loose objects");
+    git(
+        root,
+        "Alice",
+        "2026-03-01",
+        &["repack", "-a", "-d", "-f", "-q"],
+    );
+    assert_eq!(evidence_changes(), expected, "packed by git");
+}

@@ -134,6 +134,11 @@ impl Handle {
     }
 }
 
+/// How many versions of one file are read ahead at once: enough for most
+/// files' whole history, and a bound on the bytes held for one that has
+/// thousands of versions.
+const READ_AHEAD: usize = 32;
+
 /// Each version of one file read, oldest first: a blob seen before in this
 /// file is not read again, and one that follows a readable version is read
 /// from the answers whose lines changed ([`snapshot::parse_after`]).
@@ -141,36 +146,61 @@ fn read_versions(repo: &gix::Repository, versions: Vec<(Arc<Commit>, ObjectId)>)
     let mut seen: HashMap<ObjectId, Option<Arc<Snapshot>>> = HashMap::new();
     let mut prev: Option<(Vec<u8>, Arc<Snapshot>)> = None;
     let mut out = Vec::with_capacity(versions.len());
-    for (commit, blob) in versions {
-        let snapshot = match seen.get(&blob) {
-            Some(known) => known.clone(),
-            None => {
-                let bytes = repo
-                    .find_blob(blob)
-                    .map(|b| b.detach().data)
-                    .unwrap_or_default();
-                let parsed = prev
-                    .as_ref()
-                    .and_then(|(old, snap)| snapshot::parse_after(old, snap, &bytes))
-                    .or_else(|| snapshot::parse(&bytes))
-                    .map(Arc::new);
-                seen.insert(blob, parsed.clone());
-                if let Some(snap) = &parsed {
-                    prev = Some((bytes, Arc::clone(snap)));
+    for window in versions.chunks(READ_AHEAD) {
+        let mut ahead = read_newest_first(repo, window, &seen);
+        for (commit, blob) in window {
+            let mut bytes_of =
+                |blob: &ObjectId| ahead.remove(blob).unwrap_or_else(|| read_blob(repo, *blob));
+            let snapshot = match seen.get(blob) {
+                Some(known) => known.clone(),
+                None => {
+                    let bytes = bytes_of(blob);
+                    let parsed = prev
+                        .as_ref()
+                        .and_then(|(old, snap)| snapshot::parse_after(old, snap, &bytes))
+                        .or_else(|| snapshot::parse(&bytes))
+                        .map(Arc::new);
+                    seen.insert(*blob, parsed.clone());
+                    if let Some(snap) = &parsed {
+                        prev = Some((bytes, Arc::clone(snap)));
+                    }
+                    parsed
                 }
-                parsed
+            };
+            if let Some(snap) = &snapshot {
+                if prev.as_ref().is_none_or(|(_, p)| !Arc::ptr_eq(p, snap)) {
+                    prev = Some((bytes_of(blob), Arc::clone(snap)));
+                }
             }
-        };
-        if let Some(snap) = &snapshot {
-            if prev.as_ref().is_none_or(|(_, p)| !Arc::ptr_eq(p, snap)) {
-                let bytes = repo
-                    .find_blob(blob)
-                    .map(|b| b.detach().data)
-                    .unwrap_or_default();
-                prev = Some((bytes, Arc::clone(snap)));
-            }
+            out.push(Version {
+                commit: Arc::clone(commit),
+                snapshot,
+            });
         }
-        out.push(Version { commit, snapshot });
     }
     out
+}
+
+/// The blobs of `window` not yet `seen`, read newest first: git's packs
+/// store an older version of a file as a delta of a newer one, so each read
+/// finds its base in the pack cache instead of applying the whole chain again.
+fn read_newest_first(
+    repo: &gix::Repository,
+    window: &[(Arc<Commit>, ObjectId)],
+    seen: &HashMap<ObjectId, Option<Arc<Snapshot>>>,
+) -> HashMap<ObjectId, Vec<u8>> {
+    let mut ahead = HashMap::new();
+    for (_, blob) in window.iter().rev() {
+        if !seen.contains_key(blob) && !ahead.contains_key(blob) {
+            ahead.insert(*blob, read_blob(repo, *blob));
+        }
+    }
+    ahead
+}
+
+/// A blob's bytes; empty when it cannot be read (the version is then unreadable).
+fn read_blob(repo: &gix::Repository, blob: ObjectId) -> Vec<u8> {
+    repo.find_blob(blob)
+        .map(|b| b.detach().data)
+        .unwrap_or_default()
 }
