@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Assessment;
@@ -198,11 +199,16 @@ pub fn attach(
         }
     };
     let policy = &handbook.config.policy;
-    for service in &handbook.services {
-        let Some(service_history) = recorded.services.get(&service.name) else {
-            continue;
-        };
-        let judged = judge_service(service, service_history, recorded.tip.as_ref(), policy);
+    let judged: Vec<(&Service, ServiceTrail)> = handbook
+        .services
+        .par_iter()
+        .filter_map(|service| {
+            let service_history = recorded.services.get(&service.name)?;
+            let judged = judge_service(service, service_history, recorded.tip.as_ref(), policy);
+            Some((service, judged))
+        })
+        .collect();
+    for (service, judged) in judged {
         assessment
             .findings
             .extend(judged.flags.iter().filter_map(|f| diagnostic(service, f)));
