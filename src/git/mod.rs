@@ -9,6 +9,7 @@
 mod lineage;
 mod memo;
 pub mod provenance;
+mod quick_answer;
 mod repo;
 pub mod snapshot;
 mod trail;

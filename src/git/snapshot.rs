@@ -63,6 +63,11 @@ pub fn parse(bytes: &[u8]) -> Option<Snapshot> {
     let text = std::str::from_utf8(bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc = if text.trim().is_empty() { "{}" } else { text };
+    parse_by_answers(doc).or_else(|| parse_whole(doc))
+}
+
+/// `doc` parsed as one tree, then read.
+fn parse_whole(doc: &str) -> Option<Snapshot> {
     let value = crate::load::yaml_budget::value(doc).ok()?;
     let map = value.as_mapping()?;
     let title = map.get("title").and_then(scalar);
@@ -74,6 +79,40 @@ pub fn parse(bytes: &[u8]) -> Option<Snapshot> {
         _ => BTreeMap::new(),
     };
     Some(Snapshot { title, answers })
+}
+
+/// `doc` read answer by answer ([`read_answer`]), the rest of the file
+/// parsed as a whole with the answers left out: most answers are then read
+/// without the YAML parser. `None` when the file is not written so (no
+/// block-style `answers:` at the top level, an anchor, a question written
+/// twice) or a part does not read alone: the caller parses the file whole,
+/// so the result is always what [`parse_whole`] gives.
+fn parse_by_answers(doc: &str) -> Option<Snapshot> {
+    if has_anchor(doc) {
+        return None;
+    }
+    let chunks = answer_chunks(doc)?;
+    let (first, last) = (chunks.first()?.0, chunks.last()?.1);
+    let rest = crate::load::yaml_budget::value(&[&doc[..first], &doc[last..]].concat()).ok()?;
+    let rest = rest.as_mapping()?;
+    if !rest.get("answers")?.is_null() {
+        return None;
+    }
+    let mut read: BTreeMap<Arc<str>, Option<AnswerSnap>> = BTreeMap::new();
+    for &(start, end) in &chunks {
+        let (key, answer) = read_answer(&doc[start..end])?;
+        if read.insert(Arc::from(key), answer).is_some() {
+            return None;
+        }
+    }
+    let answers = read
+        .into_iter()
+        .filter_map(|(key, answer)| Some((key, Arc::new(answer?))))
+        .collect();
+    Some(Snapshot {
+        title: rest.get("title").and_then(scalar),
+        answers,
+    })
 }
 
 /// `bytes` read as the version after `prev_bytes` (read as `prev`): only the
@@ -115,12 +154,12 @@ pub fn parse_after(prev_bytes: &[u8], prev: &Snapshot, bytes: &[u8]) -> Option<S
     }
     let mut next = prev.clone();
     for &(start, end) in &old_hit {
-        let (key, _) = chunk_answer(&old[start..end])?;
+        let (key, _) = read_answer(&old[start..end])?;
         next.answers.remove(key.as_str());
     }
     let mut seen = std::collections::BTreeSet::new();
     for &(start, end) in &new_hit {
-        let (key, answer) = chunk_answer(&new[start..end])?;
+        let (key, answer) = read_answer(&new[start..end])?;
         // A key written twice is an error of the whole file: parse it whole.
         if next.answers.contains_key(key.as_str()) || !seen.insert(key.clone()) {
             return None;
@@ -210,10 +249,20 @@ fn touched(chunks: &[(usize, usize)], from: usize, to: usize) -> Option<Vec<(usi
     )
 }
 
-/// One entry of the answers mapping, parsed alone: its key, and the answer
+/// One entry of the answers mapping read alone: by [`super::quick_answer`]
+/// when it is a one-line flow mapping it takes, else by the YAML parser.
+fn read_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
+    match super::quick_answer::read(chunk) {
+        Some((key, answer)) => Some((key, Some(answer))),
+        None => chunk_answer(chunk),
+    }
+}
+
+/// One entry of the answers mapping, parsed alone (at the depth the
+/// entries of `answers` stand in the file): its key, and the answer
 /// (`None` when the value is not a mapping, as [`parse`] skips it).
-fn chunk_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
-    let value = crate::load::yaml_budget::value(chunk).ok()?;
+pub(super) fn chunk_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
+    let value = crate::load::yaml_budget::value_at(chunk, 1).ok()?;
     let map = value.as_mapping()?;
     if map.len() != 1 {
         return None;
@@ -222,25 +271,43 @@ fn chunk_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
     Some((scalar(key)?, answer(value)))
 }
 
-fn answer(value: &Value) -> Option<AnswerSnap> {
+pub(super) fn answer(value: &Value) -> Option<AnswerSnap> {
     let map = value.as_mapping()?;
     let mut snap = AnswerSnap::default();
-    snap.values[0] = map.get("status").and_then(status);
-    for (i, key) in ["evidence", "plan", "due"].iter().enumerate() {
-        snap.values[i + 1] = map.get(*key).and_then(scalar);
-    }
-    if let Some(waiver) = map.get("waiver").and_then(Value::as_mapping) {
-        for (i, key) in ["reason", "approver", "granted", "expires", "ticket"]
-            .iter()
-            .enumerate()
-        {
-            snap.values[i + 4] = waiver.get(*key).and_then(scalar);
-        }
-        if let Some(Value::Sequence(events)) = waiver.get("history") {
-            snap.history = events.iter().filter_map(event).collect();
+    for key in ANSWER_KEYS {
+        if let Some(value) = map.get(key) {
+            take(&mut snap, key, value);
         }
     }
     Some(snap)
+}
+
+/// The keys of an answer the trail reads; every other key is ignored.
+pub(super) const ANSWER_KEYS: [&str; 5] = ["status", "evidence", "plan", "due", "waiver"];
+
+/// Keeps what the answer key `key` (one of [`ANSWER_KEYS`]) holds.
+pub(super) fn take(snap: &mut AnswerSnap, key: &str, value: &Value) {
+    match key {
+        "status" => snap.values[0] = status(value),
+        "evidence" => snap.values[1] = scalar(value),
+        "plan" => snap.values[2] = scalar(value),
+        "due" => snap.values[3] = scalar(value),
+        "waiver" => {
+            let Some(waiver) = value.as_mapping() else {
+                return;
+            };
+            for (i, key) in ["reason", "approver", "granted", "expires", "ticket"]
+                .iter()
+                .enumerate()
+            {
+                snap.values[i + 4] = waiver.get(*key).and_then(scalar);
+            }
+            if let Some(Value::Sequence(events)) = waiver.get("history") {
+                snap.history = events.iter().filter_map(event).collect();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A history event in one line: `DATE EVENT`, then ` by WHO` when given.
@@ -268,7 +335,7 @@ fn status(value: &Value) -> Option<String> {
     }
 }
 
-fn scalar(value: &Value) -> Option<String> {
+pub(super) fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -366,6 +433,53 @@ mod tests {
 
     fn edits_first(base: &str) -> String {
         base.replace("evidence: a", "evidence: b")
+    }
+
+    /// Every service file of the bundled handbook and the test fixtures,
+    /// and edits at the edges of what is read answer by answer: reading by
+    /// answers, when it reads at all, gives what parsing the whole gives.
+    #[test]
+    fn reading_answer_by_answer_gives_what_a_whole_parse_gives() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["content/services", "tests/fixtures"] {
+            for entry in ignore::Walk::new(root.join(dir)) {
+                let path = entry.unwrap().into_path();
+                if path.extension().is_some_and(|e| e == "yaml")
+                    && path.parent().is_some_and(|p| p.ends_with("services"))
+                {
+                    files.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        assert!(files.len() > 10);
+        let mut read_by_answers = 0;
+        for file in &files {
+            let first = file.find("\n  ").map_or(0, |i| i + 1);
+            let edits = [
+                file.clone(),
+                file.replacen("status: yes", "status: true", 1),
+                file.replacen("status: yes", "status: 1.50", 1),
+                file.replacen("status: yes", "status: \"yes\"", 1),
+                file.replacen("{status: yes", "{status: yes, status: no", 1),
+                format!("{file}\n{}", &file[first..file.len().min(first + 40)]),
+                file.replacen("answers:\n", "answers:\n  # first\n", 1),
+                file.replacen("answers:\n", "answers: {}\n", 1),
+                file.replacen("title:", "title: !t", 1),
+                file.replacen("title:", "%bad\ntitle:", 1),
+                file.replace("\n  ", "\n\t"),
+            ];
+            for edit in edits {
+                if let Some(quick) = parse_by_answers(&edit) {
+                    read_by_answers += 1;
+                    assert_eq!(Some(quick), parse_whole(&edit), "{edit}");
+                }
+            }
+        }
+        assert!(
+            read_by_answers >= files.len(),
+            "most files are read by answers"
+        );
     }
 
     #[test]

@@ -41,10 +41,17 @@ pub fn check(yaml: &str) -> Result<(), serde_yaml::Error> {
 /// Parses `yaml` into a tree, with the limits of [`check`] applied as it is
 /// built: nothing past them is ever allocated.
 pub fn value(yaml: &str) -> Result<Value, serde_yaml::Error> {
+    value_at(yaml, 0)
+}
+
+/// [`value`] for a document that stands `depth` levels deep in a larger
+/// one (an entry of a mapping read alone), so the depth limit falls where
+/// it falls for the whole.
+pub fn value_at(yaml: &str, depth: usize) -> Result<Value, serde_yaml::Error> {
     let spent = Cell::new(0usize);
     Build(Probe {
         spent: &spent,
-        depth: 0,
+        depth,
     })
     .deserialize(serde_yaml::Deserializer::from_str(yaml))
 }
