@@ -238,6 +238,69 @@ def time_check(orr, root, today, runs, figures):
         log(f"  check {i + 1}/{runs}: {run.wall:.2f} s, {size(run.rss)}")
 
 
+# ---------------------------------------------------------------- the audit trail
+
+
+def generate_history(work, services, commits, seed):
+    root = os.path.join(work, f"history-{services}")
+    remove(root)
+    subprocess.run(
+        [sys.executable, os.path.join(HERE, "gen_history.py"), root,
+         "--services", str(services), "--commits", str(commits), "--seed", str(seed)],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return root
+
+
+@dataclass
+class TrailFigures:
+    services: int
+    commits: int
+    with_git: Series = field(default_factory=Series)
+    without_git: Series = field(default_factory=Series)
+
+
+def time_trail(orr, root, out, today, runs, figures):
+    """`orr build` of the repository and of the same files with `.git` moved
+    aside (no history), alternated so that both see the same machine."""
+    git_dir, aside = os.path.join(root, ".git"), os.path.join(root, ".git-aside")
+    argv = [orr, "build", "--root", root, "--today", today, "--out", out]
+    for i in range(runs):
+        with_git = must_succeed(run_measured(argv), "orr build with history")
+        remove(out)
+        os.rename(git_dir, aside)
+        try:
+            without_git = must_succeed(run_measured(argv), "orr build without history")
+        finally:
+            os.rename(aside, git_dir)
+        remove(out)
+        figures.with_git.add(with_git)
+        figures.without_git.add(without_git)
+        log(f"  trail {i + 1}/{runs}: {with_git.wall:.2f} s with history, "
+            f"{without_git.wall:.2f} s without")
+
+
+def trail_report(rows):
+    lines = [
+        "",
+        "The audit trail: `orr build` of a `bench/gen_history.py` repository (2 commits per "
+        "service), and of the same files with `.git` moved aside, runs alternated:",
+        "",
+        "| N services | commits | build with history | without | added wall (medians) "
+        "| CPU with | CPU without | peak RSS with | without |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for t in rows:
+        added = statistics.median(t.with_git.walls) - statistics.median(t.without_git.walls)
+        lines.append(
+            f"| {t.services:,} | {t.commits:,} | {seconds(t.with_git.walls)} "
+            f"| {seconds(t.without_git.walls)} | {fmt_s(added)} | {seconds(t.with_git.cpus)} "
+            f"| {seconds(t.without_git.cpus)} | {size(max(t.with_git.rss))} "
+            f"| {size(max(t.without_git.rss))} |"
+        )
+    return lines
+
+
 # ---------------------------------------------------------------- orr serve
 
 
@@ -515,7 +578,7 @@ def revision():
     return done.stdout.strip() or "?"
 
 
-def report(command, args, work, orr_rows, peer_rows, load_before):
+def report(command, args, work, orr_rows, peer_rows, trail_rows, load_before):
     lines = [
         f"Command: `{command}`",
         "",
@@ -555,6 +618,8 @@ def report(command, args, work, orr_rows, peer_rows, load_before):
         for p in peer_rows:
             lines.append(f"| {p.version} | {p.services:,} | {p.pages:,} | {seconds(p.build.walls)} "
                          f"| {seconds(p.build.cpus)} | {size(max(p.build.rss))} | {disk_size(p.output_bytes)} |")
+    if trail_rows:
+        lines += trail_report(trail_rows)
     return "\n".join(lines) + "\n"
 
 
@@ -576,6 +641,8 @@ def parse_args(argv):
     p.add_argument("--orr", help="an orr binary to time instead of building target/release/orr")
     p.add_argument("--no-serve", action="store_true", help="skip the orr serve edits")
     p.add_argument("--no-peers", action="store_true", help="skip Zola and Hugo")
+    p.add_argument("--trail", action="store_true",
+                   help="also time what the audit trail adds: a git history of 2 commits per service")
     p.add_argument("--install-peers", action="store_true",
                    help="apt-get install hugo first if it is missing (never done by default)")
     p.add_argument("--keep", action="store_true", help="keep the generated organisations")
@@ -606,7 +673,7 @@ def main(argv):
     peers = [] if args.no_peers else find_peers()
     log(f"working in {work}; peers: {', '.join(p[0] for p in peers) or 'none on PATH'}")
     load_before = os.getloadavg()[0]
-    orr_rows, peer_rows = [], []
+    orr_rows, peer_rows, trail_rows = [], [], []
     try:
         for services in args.sizes:
             log(f"{services} services: generating")
@@ -621,10 +688,19 @@ def main(argv):
                 peer_rows.append(time_peer(name, path, version, work, services, figures.pages, args.runs))
             if not args.keep:
                 remove(root)
+            if args.trail:
+                log(f"{services} services: generating a history of {2 * services} commits")
+                history = generate_history(work, services, 2 * services, args.seed)
+                trail = TrailFigures(services=services, commits=2 * services)
+                time_trail(orr, history, os.path.join(work, f"site-{services}"), args.today,
+                           args.runs, trail)
+                trail_rows.append(trail)
+                if not args.keep:
+                    remove(history)
     finally:
         if not args.keep and not args.work:
             remove(work)
-    text = report(command, args, work, orr_rows, peer_rows, load_before)
+    text = report(command, args, work, orr_rows, peer_rows, trail_rows, load_before)
     if args.out:
         write_text(args.out, text)
     print(text, end="")
