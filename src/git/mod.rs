@@ -9,7 +9,6 @@
 mod lineage;
 mod memo;
 pub mod provenance;
-mod quick_answer;
 mod repo;
 pub mod snapshot;
 mod trail;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_yaml::Value;
 
 use super::Change;
+use crate::load::quick_answers::{self, answer_chunks, has_anchor};
 
 /// The answer fields the trail follows, in the order changes are listed.
 pub const FIELDS: [&str; 9] = [
@@ -171,66 +172,6 @@ pub fn parse_after(prev_bytes: &[u8], prev: &Snapshot, bytes: &[u8]) -> Option<S
     Some(next)
 }
 
-/// Whether `text` may define a YAML anchor (`&name` where a value starts).
-fn has_anchor(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
-        b == b'&'
-            && (i == 0
-                || matches!(
-                    bytes[i - 1],
-                    b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':' | b'-'
-                ))
-            && bytes.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace())
-    })
-}
-
-/// The byte ranges of the entries of a block-style `answers:` mapping at the
-/// top level: each entry from its key line to the next key line; `None` when
-/// the file's answers are not written that way.
-fn answer_chunks(text: &str) -> Option<Vec<(usize, usize)>> {
-    let mut chunks: Vec<(usize, usize)> = Vec::new();
-    let mut offset = 0;
-    let mut inside = false;
-    let mut indent = None;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        if !inside {
-            if body.trim_end() == "answers:" {
-                if !chunks.is_empty() || indent.is_some() {
-                    return None;
-                }
-                inside = true;
-            }
-            continue;
-        }
-        let trimmed = body.trim_start_matches(' ');
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            if let Some(last) = chunks.last_mut() {
-                last.1 = offset;
-            }
-            continue;
-        }
-        let depth = body.len() - trimmed.len();
-        if depth == 0 {
-            break;
-        }
-        match indent {
-            None => indent = Some(depth),
-            Some(n) if depth < n => return None,
-            Some(_) => {}
-        }
-        if Some(depth) == indent {
-            chunks.push((start, offset));
-        } else {
-            chunks.last_mut()?.1 = offset;
-        }
-    }
-    (inside && !chunks.is_empty()).then_some(chunks)
-}
-
 /// The chunks the changed bytes `from..to` touch, with the neighbour on
 /// each side where the change starts or ends exactly at a boundary (lines
 /// inserted there may belong to either); `None` when the change reaches
@@ -249,11 +190,11 @@ fn touched(chunks: &[(usize, usize)], from: usize, to: usize) -> Option<Vec<(usi
     )
 }
 
-/// One entry of the answers mapping read alone: by [`super::quick_answer`]
-/// when it is a one-line flow mapping it takes, else by the YAML parser.
+/// One entry of the answers mapping read alone: by [`quick_answers`] when
+/// it is written in a shape that module takes, else by the YAML parser.
 fn read_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
-    match super::quick_answer::read(chunk) {
-        Some((key, answer)) => Some((key, Some(answer))),
+    match quick_answers::value(chunk) {
+        Some((key, value)) => Some((key, answer(&value))),
         None => chunk_answer(chunk),
     }
 }
@@ -261,7 +202,7 @@ fn read_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
 /// One entry of the answers mapping, parsed alone (at the depth the
 /// entries of `answers` stand in the file): its key, and the answer
 /// (`None` when the value is not a mapping, as [`parse`] skips it).
-pub(super) fn chunk_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
+fn chunk_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> {
     let value = crate::load::yaml_budget::value_at(chunk, 1).ok()?;
     let map = value.as_mapping()?;
     if map.len() != 1 {
@@ -271,7 +212,7 @@ pub(super) fn chunk_answer(chunk: &str) -> Option<(String, Option<AnswerSnap>)> 
     Some((scalar(key)?, answer(value)))
 }
 
-pub(super) fn answer(value: &Value) -> Option<AnswerSnap> {
+fn answer(value: &Value) -> Option<AnswerSnap> {
     let map = value.as_mapping()?;
     let mut snap = AnswerSnap::default();
     for key in ANSWER_KEYS {
@@ -283,10 +224,10 @@ pub(super) fn answer(value: &Value) -> Option<AnswerSnap> {
 }
 
 /// The keys of an answer the trail reads; every other key is ignored.
-pub(super) const ANSWER_KEYS: [&str; 5] = ["status", "evidence", "plan", "due", "waiver"];
+const ANSWER_KEYS: [&str; 5] = ["status", "evidence", "plan", "due", "waiver"];
 
 /// Keeps what the answer key `key` (one of [`ANSWER_KEYS`]) holds.
-pub(super) fn take(snap: &mut AnswerSnap, key: &str, value: &Value) {
+fn take(snap: &mut AnswerSnap, key: &str, value: &Value) {
     match key {
         "status" => snap.values[0] = status(value),
         "evidence" => snap.values[1] = scalar(value),
@@ -335,7 +276,7 @@ fn status(value: &Value) -> Option<String> {
     }
 }
 
-pub(super) fn scalar(value: &Value) -> Option<String> {
+fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -440,19 +381,7 @@ mod tests {
     /// answers, when it reads at all, gives what parsing the whole gives.
     #[test]
     fn reading_answer_by_answer_gives_what_a_whole_parse_gives() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        for dir in ["content/services", "tests/fixtures"] {
-            for entry in ignore::Walk::new(root.join(dir)) {
-                let path = entry.unwrap().into_path();
-                if path.extension().is_some_and(|e| e == "yaml")
-                    && path.parent().is_some_and(|p| p.ends_with("services"))
-                {
-                    files.push(std::fs::read_to_string(path).unwrap());
-                }
-            }
-        }
-        assert!(files.len() > 10);
+        let files = crate::load::quick_answers::service_files_in_repository();
         let mut read_by_answers = 0;
         for file in &files {
             let first = file.find("\n  ").map_or(0, |i| i + 1);

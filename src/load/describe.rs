@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -246,6 +247,40 @@ impl<'a> Reader<'a> {
             null_is_empty: true,
             out: std::marker::PhantomData,
         })
+    }
+
+    /// Reads the entries of the keyed mapping `key` of a document already
+    /// read (whose `key:` held nothing), each from a value built without
+    /// the YAML parser ([`super::quick_answers`]), as if they had stood in
+    /// the document: the same path, depth, counts and reports.
+    pub fn read_entries<T: Record>(
+        &mut self,
+        key: &'static str,
+        entries: Vec<(String, serde_yaml::Value)>,
+    ) -> Result<BTreeMap<String, T>, serde_yaml::Error> {
+        self.path.push(Step::Key(Cow::Borrowed(key)));
+        // Inside the document's mapping, then inside `key`'s.
+        self.depth += 1;
+        self.enter::<serde_yaml::Error>()?;
+        let mut read = Vec::with_capacity(entries.len());
+        for (id, value) in entries {
+            let id = self.scalar(serde_yaml::Value::String(id))?.into_key();
+            let what = format!("`{id}`");
+            self.path.push(Step::Key(Cow::Owned(id)));
+            let record = value.deserialize_any(RecordVisitor::<T> {
+                r: &mut *self,
+                what: Cow::Owned(what),
+                null_is_empty: true,
+                out: std::marker::PhantomData,
+            })?;
+            if let Some(Step::Key(id)) = self.path.pop() {
+                read.push((id.into_owned(), record));
+            }
+        }
+        self.leave();
+        self.depth -= 1;
+        self.path.pop();
+        Ok(read.into_iter().collect())
     }
 
     fn probe(&self) -> Probe<'_> {

@@ -11,6 +11,7 @@ pub mod frontmatter;
 pub mod json_schema;
 pub mod markdown;
 mod memory;
+pub mod quick_answers;
 pub mod raw;
 pub mod schema;
 mod walk;
@@ -66,7 +67,7 @@ impl ServiceFile {
     /// on the way, so every unknown key and wrong type in the file is
     /// reported in one run. A syntax error (or a limit passed) drops the file.
     pub fn parse(&self, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc<ServiceRaw>> {
-        match yaml::read_record::<ServiceRaw>(&self.source, "a service file") {
+        match yaml::read_service(&self.source) {
             Ok((doc, mut found)) => {
                 diags.append(&mut found);
                 Some(YamlDoc {
