@@ -310,6 +310,12 @@ fn serialize_str<S: serde::Serializer>(value: &Arc<str>, serializer: S) -> Resul
     serializer.serialize_str(value)
 }
 
+/// The question ids of `answers`, for asking whether an answer is among them
+/// (foldhash: hundreds of lookups per service, and only membership is asked).
+pub(crate) fn questions_of(answers: &[AnswerView]) -> foldhash::HashSet<&str> {
+    answers.iter().map(|a| &*a.question).collect()
+}
+
 fn assess_service(
     handbook: &Handbook,
     ids: &QuestionIds,
@@ -481,8 +487,7 @@ fn assess_service(
             }
         })
         .collect();
-    let applicable: std::collections::BTreeSet<&str> =
-        answers.iter().map(|a| &*a.question).collect();
+    let applicable = questions_of(&answers);
     let history_answers = service
         .answers
         .keys()

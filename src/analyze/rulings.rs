@@ -117,8 +117,7 @@ pub(super) fn history_answer_warnings(
     applicable: &[AnswerView],
     today: Date,
 ) -> Vec<Diagnostic> {
-    let counted: std::collections::BTreeSet<&str> =
-        applicable.iter().map(|a| &*a.question).collect();
+    let counted = super::questions_of(applicable);
     service
         .answers
         .values()
