@@ -586,7 +586,8 @@ impl<'de, T: Record> Visitor<'de> for RecordVisitor<'_, '_, T> {
         self.r.enter::<A::Error>()?;
         let mut out = T::start();
         let mut present: u64 = 0;
-        let mut unknown: Vec<String> = Vec::new();
+        // A set: a hostile mapping may hold 100,000 unknown keys.
+        let mut unknown: foldhash::HashSet<String> = foldhash::HashSet::default();
         while let Some(key) = map.next_key_seed(KeySeed { r: &mut *self.r })? {
             let found = T::FIELDS.iter().position(|f| f.name == key);
             let repeated = match found {
@@ -600,7 +601,7 @@ impl<'de, T: Record> Visitor<'de> for RecordVisitor<'_, '_, T> {
             }
             let Some(i) = found else {
                 self.unknown_key(key.clone());
-                unknown.push(key);
+                unknown.insert(key);
                 map.next_value_seed(Skip { r: &mut *self.r })?;
                 continue;
             };

@@ -43,10 +43,12 @@ fn flow_pairs(flow: &str) -> Option<Vec<(&str, &str)>> {
     if body.trim_matches(' ').is_empty() {
         return Some(pairs);
     }
+    // A set, not a scan of `pairs`: a hostile line may hold 100,000 keys.
+    let mut fields = foldhash::HashSet::default();
     for pair in body.split(',') {
         let (field, value) = pair.trim_start_matches(' ').split_once(": ")?;
         let value = flow_text(value.trim_matches(' '))?;
-        if !is_word(field) || pairs.iter().any(|(f, _)| *f == field) {
+        if !is_word(field) || !fields.insert(field) {
             return None;
         }
         pairs.push((field, value));
@@ -350,6 +352,20 @@ mod tests {
         let value = crate::load::yaml_budget::value_at(chunk, 1).ok()?;
         let (key, value) = value.as_mapping()?.iter().next()?;
         Some((key.as_str()?.to_string(), value.clone()))
+    }
+
+    /// A line of 50,000 pairs is read in one pass: its repeated key was
+    /// looked for by scanning the pairs before it, which is quadratic.
+    #[test]
+    fn a_line_of_many_pairs_is_read_in_one_pass() {
+        let pairs: Vec<String> = (0..50_000).map(|i| format!("k{i}: v")).collect();
+        let line = format!("  q1: {{status: yes, {}}}\n", pairs.join(", "));
+        assert!(value(&line).is_some());
+        let repeated = line.replace("}\n", ", k7: w}\n");
+        assert!(
+            value(&repeated).is_none(),
+            "a repeated key goes to the parser"
+        );
     }
 
     /// Every line the quick reader takes, it reads as the YAML parser does;
