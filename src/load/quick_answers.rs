@@ -32,7 +32,7 @@ fn flow_line(chunk: &str) -> Option<(String, Value)> {
         return None;
     }
     let body = body.strip_prefix(' ')?.trim_start_matches(' ');
-    Some((key.to_string(), inline_value(body.trim_end_matches(' '))?))
+    Some((key.to_string(), flow_mapping(body.trim_end_matches(' '))?))
 }
 
 /// The pairs of a one-line flow mapping `{a: b, c: d}` of [`text`] values,
@@ -141,25 +141,21 @@ fn block_nested(lines: &[(usize, &str)], at: usize, depth: usize) -> Option<(Val
 }
 
 /// A value on the line of its key or list dash in a block: a
-/// [`block_text`] or a one-line flow mapping of [`text`]s.
+/// [`block_text`] or a one-line flow mapping.
 fn block_value(value: &str) -> Option<Value> {
     if value.starts_with('{') {
-        return inline_value(value);
+        return flow_mapping(value);
     }
     block_text(value).map(|t| Value::String(t.to_string()))
 }
 
-/// A value after `key: ` on one line: a [`text`] or a one-line flow mapping of them.
-fn inline_value(value: &str) -> Option<Value> {
-    if value.starts_with('{') {
-        let pairs = flow_pairs(value)?;
-        let map = pairs
-            .into_iter()
-            .map(|(k, v)| (Value::String(k.to_string()), Value::String(v.to_string())))
-            .collect();
-        return Some(Value::Mapping(map));
-    }
-    text(value).map(|t| Value::String(t.to_string()))
+/// A one-line flow mapping of [`flow_text`]s, as a value.
+fn flow_mapping(value: &str) -> Option<Value> {
+    let map = flow_pairs(value)?
+        .into_iter()
+        .map(|(k, v)| (Value::String(k.to_string()), Value::String(v.to_string())))
+        .collect();
+    Some(Value::Mapping(map))
 }
 
 /// A question id as a key: a [`is_word`] starting with a lower-case letter.
@@ -192,11 +188,11 @@ fn is_null_or_bool(s: &str) -> bool {
     )
 }
 
-/// A value's text: words (`not started`), a date `YYYY-MM-DD` (never a
+/// A value's text that is not plain words: a date `YYYY-MM-DD` (never a
 /// number), or text in double or single quotes with no escape and no quote
 /// inside.
 fn text(value: &str) -> Option<&str> {
-    if is_words(value) || is_date(value) {
+    if is_date(value) {
         return Some(value);
     }
     // Inside double quotes only `"` and `\` are special; inside single quotes only `'`.
@@ -208,18 +204,6 @@ fn text(value: &str) -> Option<&str> {
         plain.then_some(inner)
     };
     quoted(b'"', b"\"\\").or_else(|| quoted(b'\'', b"'"))
-}
-
-/// [`is_word`]s separated by spaces, read by YAML as this very text on one
-/// line (spaces inside are kept, and nothing else could start a comment or
-/// end the scalar).
-fn is_words(s: &str) -> bool {
-    !s.ends_with(' ') && s.split(' ').next().is_some_and(is_word) && {
-        s.split(' ').filter(|w| !w.is_empty()).all(|w| {
-            w.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_-./@+".contains(&b))
-        })
-    }
 }
 
 /// A value's text in a block (outside `{}`): a [`text`], or a plain
