@@ -316,6 +316,16 @@ impl Answers {
         self.find(id).ok().map(|i| &self.0[i])
     }
 
+    /// Where the answer to `id` sits among [`Answers::values`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.find(id).ok()
+    }
+
+    /// The answer at `position` (from [`Answers::position`]).
+    pub fn at(&self, position: usize) -> &Answer {
+        &self.0[position]
+    }
+
     pub fn get_mut(&mut self, id: &str) -> Option<&mut Answer> {
         self.find(id).ok().map(|i| &mut self.0[i])
     }

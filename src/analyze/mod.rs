@@ -176,6 +176,25 @@ pub struct AnswerView {
     /// An `n/a` answer judged against older wording than the question's
     /// `revised`: it counts as unanswered until re-confirmed.
     pub reflagged: bool,
+    /// The question's place in `handbook.questions`.
+    #[serde(skip)]
+    pub number: u32,
+    /// Where the service's answer to the question sits in its `answers`:
+    /// found once here, so pages listing 250k answers search for none.
+    #[serde(skip)]
+    answer: Option<u32>,
+}
+
+impl AnswerView {
+    /// The answer `service` (the service this view is of) gave, if any.
+    pub fn answer<'s>(&self, service: &'s Service) -> Option<&'s Answer> {
+        self.answer_position().map(|i| service.answers.at(i))
+    }
+
+    /// Where that answer sits in the service's `answers`.
+    pub fn answer_position(&self) -> Option<usize> {
+        self.answer.map(|i| i as usize)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -334,13 +353,15 @@ fn assess_service(
     let mut new_questions = Vec::new();
     let mut findings = Vec::new();
 
-    for (q, (id, category)) in handbook
+    for (number, (q, (id, category))) in handbook
         .questions
         .iter()
         .zip(&ids.0)
-        .filter(|(q, _)| q.applies_to(&service.tags, service.tier, today))
+        .enumerate()
+        .filter(|(_, (q, _))| q.applies_to(&service.tags, service.tier, today))
     {
-        let answer = service.answers.get(&q.id);
+        let position = service.answers.position(&q.id);
+        let answer = position.map(|i| service.answers.at(i));
         let reflag = answer.and_then(|a| rulings::reflag(q, a));
         let state = match &reflag {
             Some(_) => AnswerState::Unanswered,
@@ -359,6 +380,8 @@ fn assess_service(
             state,
             new,
             reflagged: reflag.is_some(),
+            number: number as u32,
+            answer: position.map(|i| i as u32),
         });
         if let (Some(reflag), Some(answer)) = (&reflag, answer) {
             findings.push(reflag.warning(answer));

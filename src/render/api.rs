@@ -334,7 +334,7 @@ fn detail<'a>(
             .answers
             .iter()
             .map(|view| {
-                let answer = s.answers.get(&view.question);
+                let answer = view.answer(s);
                 AnswerOut {
                     question: &view.question,
                     category: &view.category,

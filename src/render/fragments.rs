@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use crate::analyze::{AnswerState, Assessment, WaiverRow};
-use crate::model::Handbook;
+use crate::model::{Answer, Handbook};
 
 use super::lookup::Lookup;
 use super::views::{question_row, service_row};
@@ -17,10 +17,20 @@ pub(crate) struct Fragments<'a> {
     pub questions: Vec<tera::Value>,
     /// `services[i]` is the row of `handbook.services[i]`.
     pub services: Vec<tera::Value>,
-    /// For each question (by index), the services (by index) it applies to
-    /// with their answer's state and whether it is an `n/a` to re-confirm,
-    /// in service order.
-    pub answers_by_question: Vec<Vec<(usize, AnswerState, bool)>>,
+    /// For each question (by index), in service order, every service it
+    /// applies to or that kept an answer to it.
+    pub answers_by_question: Vec<Vec<Standing<'a>>>,
+}
+
+/// One service's standing on one question.
+#[derive(Clone, Copy)]
+pub(crate) struct Standing<'a> {
+    /// The service's place in `handbook.services`.
+    pub service: u32,
+    /// The answer's state and whether it is an `n/a` to re-confirm; `None`
+    /// when the question does not apply to the service (the answer is history).
+    pub judged: Option<(AnswerState, bool)>,
+    pub answer: Option<&'a Answer>,
 }
 
 impl<'a> Fragments<'a> {
@@ -38,25 +48,47 @@ impl<'a> Fragments<'a> {
             .zip(&a.services)
             .map(|(s, sa)| tera::Value::from_serializable(&service_row(h, s, sa)))
             .collect();
-        let mut answers_by_question = vec![Vec::new(); h.questions.len()];
-        for (si, sa) in a.services.iter().enumerate() {
-            for view in &sa.answers {
-                if let Some(&qi) = h.question_index.get(&*view.question) {
-                    answers_by_question[qi].push((si, view.state, view.reflagged));
-                }
-            }
-        }
         Fragments {
             lookup,
             questions,
             services,
-            answers_by_question,
+            answers_by_question: answers_by_question(h, a),
         }
     }
 
     pub fn question(&self, h: &Handbook, id: &str) -> Option<&tera::Value> {
         h.question_index.get(id).map(|&i| &self.questions[i])
     }
+}
+
+/// Every question's [`Standing`]s. The applicable ones come from the
+/// assessment's views, which know their question and answer; only answers
+/// kept as history are looked up by id. O(answers + history x log questions).
+fn answers_by_question<'a>(h: &'a Handbook, a: &Assessment) -> Vec<Vec<Standing<'a>>> {
+    let mut by_question = vec![Vec::new(); h.questions.len()];
+    for (si, (s, sa)) in h.services.iter().zip(&a.services).enumerate() {
+        let mut judged = vec![false; s.answers.len()];
+        for view in &sa.answers {
+            if let Some(position) = view.answer_position() {
+                judged[position] = true;
+            }
+            by_question[view.number as usize].push(Standing {
+                service: si as u32,
+                judged: Some((view.state, view.reflagged)),
+                answer: view.answer(s),
+            });
+        }
+        for (answer, _) in s.answers.values().zip(&judged).filter(|(_, j)| !**j) {
+            if let Some(&qi) = h.question_index.get(&*answer.question) {
+                by_question[qi].push(Standing {
+                    service: si as u32,
+                    judged: None,
+                    answer: Some(answer),
+                });
+            }
+        }
+    }
+    by_question
 }
 
 /// The rows of `waivers` (sorted by service) that belong to `service`, found

@@ -40,27 +40,18 @@ struct ServiceAnswer<'a> {
 }
 
 /// Every service the question applies to, and every service that kept an
-/// answer to it as history. O(services x log answers).
+/// answer to it as history. O(those services).
 pub(crate) fn question_page<'a>(
     h: &'a Handbook,
     fragments: &'a Fragments<'a>,
     index: usize,
 ) -> QuestionPage<'a> {
     let q = &h.questions[index];
-    let mut applicable = fragments.answers_by_question[index].iter().peekable();
     let mut answers = Vec::new();
     let mut not_applicable = Vec::new();
-    for (si, s) in h.services.iter().enumerate() {
-        let judged: Option<(AnswerState, bool)> = applicable
-            .next_if(|(i, _, _)| *i == si)
-            .map(|&(_, state, reflagged)| (state, reflagged));
-        let state = judged.map(|(state, _)| state);
-        let answer = s.answers.get(&q.id);
-        let label = match (state, answer) {
-            (Some(state), _) => state_label(state),
-            (None, Some(_)) => "history",
-            (None, None) => continue,
-        };
+    for entry in &fragments.answers_by_question[index] {
+        let s = &h.services[entry.service as usize];
+        let state = entry.judged.map(|(state, _)| state);
         let list = if state == Some(AnswerState::NotApplicable) {
             &mut not_applicable
         } else {
@@ -74,9 +65,9 @@ pub(crate) fn question_page<'a>(
                 &urls::question_anchor(&q.id),
             )),
             applies: state.is_some(),
-            state: label,
-            reflagged: judged.is_some_and(|(_, reflagged)| reflagged),
-            answer,
+            state: state.map_or("history", state_label),
+            reflagged: entry.judged.is_some_and(|(_, reflagged)| reflagged),
+            answer: entry.answer,
         });
     }
     QuestionPage {

@@ -353,7 +353,7 @@ fn answer_groups<'a>(
                 state: state_label(view.state),
                 new: view.new,
                 reflagged: view.reflagged,
-                answer: s.answers.get(&view.question),
+                answer: view.answer(s),
             });
         }
     }
@@ -373,7 +373,7 @@ fn not_applicable_rows<'a>(
         .filter_map(|v| {
             Some(NotApplicableRow {
                 question: fragments.question(h, &v.question)?,
-                not_applicable: s.answers.get(&v.question)?.not_applicable.as_deref()?,
+                not_applicable: v.answer(s)?.not_applicable.as_deref()?,
             })
         })
         .collect()
