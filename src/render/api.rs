@@ -20,19 +20,23 @@ use crate::urls;
 
 use super::sink::Sink;
 
-/// Every data file into `sink`; the per-service files are serialised in
-/// parallel and each is handed over as soon as it is made.
+/// Every data file into `sink`, the site-wide ones beside the per-service
+/// ones, all in parallel; each is handed over as soon as it is made.
 pub fn write_into(h: &Handbook, a: &Assessment, sink: &dyn Sink) -> io::Result<()> {
-    (0..h.services.len()).into_par_iter().try_for_each(|i| {
-        let (path, bytes) = service_file(h, a, i);
-        sink.put(path, bytes)
-    })?;
-    for path in SHARED_FILES {
-        if let Some(bytes) = shared_file(h, a, path) {
-            sink.put(path.to_string(), bytes)?;
-        }
-    }
-    Ok(())
+    let (shared, services) = rayon::join(
+        || {
+            SHARED_FILES.par_iter().try_for_each(|path| {
+                shared_file(h, a, path).map_or(Ok(()), |bytes| sink.put(path.to_string(), bytes))
+            })
+        },
+        || {
+            (0..h.services.len()).into_par_iter().try_for_each(|i| {
+                let (path, bytes) = service_file(h, a, i);
+                sink.put(path, bytes)
+            })
+        },
+    );
+    shared.and(services)
 }
 
 /// The site-wide data file at `path`, made alone (for `orr serve`, which
