@@ -24,7 +24,7 @@ use crate::model::{Answer, Decision, Handbook, Level, Service, Status};
 pub use availability::DependencyView;
 pub use contracts::{BlastRadius, ContractFinding, ContractKind};
 pub use rulings::{bank_version_at_least, readiness_band, CeilingStatus, RiskJudgement, RiskZone};
-pub use waivers::{waiver_expired, WaiverRow, WaiverState};
+pub use waivers::{attention, waiver_expired, Attention, WaiverRow, WaiverState, ATTENTION_LISTED};
 
 /// The judgement of the whole handbook on one day.
 #[derive(Debug, Clone, Serialize)]

@@ -28,6 +28,45 @@ impl WaiverState {
     }
 }
 
+/// How many waivers needing attention the dashboard lists; the register
+/// lists every one. An organisation of 5,000 services has about 47,000.
+pub const ATTENTION_LISTED: usize = 100;
+
+/// The waivers needing attention: expired or expiring, of a service of the
+/// handbook.
+#[derive(Debug)]
+pub struct Attention<'a> {
+    /// The [`ATTENTION_LISTED`] most urgent (fewest days left, then by
+    /// service and question), shown in the register's order.
+    pub listed: Vec<&'a WaiverRow>,
+    /// How many need attention in all.
+    pub count: usize,
+    /// How many of them are not listed.
+    pub unlisted: usize,
+}
+
+/// The waivers of `waivers` (in the register's order) that need attention.
+pub fn attention<'a>(h: &Handbook, waivers: &'a [WaiverRow]) -> Attention<'a> {
+    let mut needing: Vec<(usize, &WaiverRow)> = waivers
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| matches!(w.state, WaiverState::Expiring | WaiverState::Expired))
+        .filter(|(_, w)| h.service(&w.service).is_some())
+        .collect();
+    let count = needing.len();
+    if count > ATTENTION_LISTED {
+        // Stable: among equal days left, the register's order decides.
+        needing.sort_by_key(|(_, w)| w.days_left);
+        needing.truncate(ATTENTION_LISTED);
+        needing.sort_by_key(|(i, _)| *i);
+    }
+    Attention {
+        unlisted: count - needing.len(),
+        listed: needing.into_iter().map(|(_, w)| w).collect(),
+        count,
+    }
+}
+
 /// One row of the register (and of `waivers.json` / `waivers.csv`).
 #[derive(Debug, Clone, Serialize)]
 pub struct WaiverRow {

@@ -98,25 +98,15 @@ pub fn render_into(
     let tera = templates::load(overrides, h, a, diags).ok_or(RenderError::Templates)?;
     let fragments = fragments::Fragments::new(h, a);
     let failed = AtomicBool::new(false);
-    // Each page is rendered into a buffer reused by the pages that follow on
-    // the same thread: a page grows no buffer of its own (the dashboard of
-    // 1,000 services is 7 MB), so nothing is copied on growth.
-    let outcomes: Vec<Result<(), PageFailure>> = pages::all(h, a)
-        .into_par_iter()
-        .map_init(Vec::new, |buffer, job| {
-            buffer.clear();
-            let path = render_job(job, h, a, &fragments, &tera, overrides, buffer)
-                .inspect_err(|_| failed.store(true, Ordering::Relaxed))
-                .map_err(PageFailure::Template)?;
-            if failed.load(Ordering::Relaxed) {
-                return Ok(());
-            }
-            sink.put_bytes(path, buffer).map_err(|e| {
-                failed.store(true, Ordering::Relaxed);
-                PageFailure::Io(e)
-            })
-        })
-        .collect();
+    let render = |job| {
+        let page = build_page(job, h, a, &fragments, overrides)
+            .inspect_err(|_| failed.store(true, Ordering::Relaxed))
+            .map_err(PageFailure::Template)?;
+        stream_page(&page, &tera, overrides, sink, &failed)
+            .inspect_err(|_| failed.store(true, Ordering::Relaxed))
+    };
+    let outcomes: Vec<Result<(), PageFailure>> =
+        pages::all(h, a).into_par_iter().map(render).collect();
     let mut io_error = None;
     for outcome in outcomes {
         match outcome {
@@ -143,6 +133,82 @@ enum PageFailure {
     Io(io::Error),
 }
 
+/// Renders `page` into `sink` as it is made. Once any page has failed, it is
+/// rendered for its errors alone and nothing reaches the sink.
+fn stream_page(
+    page: &Page,
+    tera: &tera::Tera,
+    overrides: &[SourceFile],
+    sink: &dyn Sink,
+    failed: &AtomicBool,
+) -> Result<(), PageFailure> {
+    if failed.load(Ordering::Relaxed) {
+        return render_page(page, tera, overrides, io::sink()).map_err(PageFailure::Template);
+    }
+    let mut template_error = None;
+    let streamed = sink.stream(page.path.clone(), &mut |out| {
+        let mut out = KeepsIoError { out, error: None };
+        let Err(diagnostic) = render_page(page, tera, overrides, &mut out) else {
+            return Ok(());
+        };
+        match out.error.take() {
+            Some(io_error) => Err(io_error),
+            None => {
+                template_error = Some(diagnostic);
+                Err(io::Error::other("the template failed"))
+            }
+        }
+    });
+    match (template_error, streamed) {
+        (Some(diagnostic), _) => Err(PageFailure::Template(diagnostic)),
+        (None, streamed) => streamed.map_err(PageFailure::Io),
+    }
+}
+
+/// A writer that keeps the I/O error it met, so that a write failing under
+/// Tera is told apart from the template failing.
+struct KeepsIoError<'a> {
+    out: &'a mut dyn io::Write,
+    error: Option<io::Error>,
+}
+
+impl io::Write for KeepsIoError<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.out.write(bytes).inspect_err(|e| {
+            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush().inspect_err(|e| {
+            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+}
+
+/// Builds one page's data: where it goes, with which template and context.
+fn build_page(
+    job: pages::PageJob,
+    h: &Handbook,
+    a: &Assessment,
+    fragments: &fragments::Fragments,
+    overrides: &[SourceFile],
+) -> Result<Page, Diagnostic> {
+    job.build(h, a, fragments)
+        .map_err(|(template, e)| templates::error_diagnostic(template, overrides, &e))
+}
+
+/// Renders `page` with its template into `out`.
+fn render_page(
+    page: &Page,
+    tera: &tera::Tera,
+    overrides: &[SourceFile],
+    out: impl io::Write,
+) -> Result<(), Diagnostic> {
+    tera.render_to(page.template, &page.context, out)
+        .map_err(|e| templates::error_diagnostic(page.template, overrides, &e))
+}
+
 /// Builds one page's data and renders it into `bytes`; returns its path.
 fn render_job(
     job: pages::PageJob,
@@ -153,11 +219,8 @@ fn render_job(
     overrides: &[SourceFile],
     bytes: &mut Vec<u8>,
 ) -> Result<String, Diagnostic> {
-    let page = job
-        .build(h, a, fragments)
-        .map_err(|(template, e)| templates::error_diagnostic(template, overrides, &e))?;
-    tera.render_to(page.template, &page.context, &mut *bytes)
-        .map_err(|e| templates::error_diagnostic(page.template, overrides, &e))?;
+    let page = build_page(job, h, a, fragments, overrides)?;
+    render_page(&page, tera, overrides, bytes)?;
     Ok(page.path)
 }
 
@@ -192,4 +255,60 @@ fn static_files(
         files.insert(format!("assets/{path}"), bytes.clone());
     }
     files.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::pages::test_support::{category, date, handbook, question, service};
+
+    /// A disk that is full: every write fails.
+    struct FullDisk;
+
+    impl Sink for FullDisk {
+        fn put(&self, _path: String, _bytes: Vec<u8>) -> io::Result<()> {
+            Err(io::Error::other("disk full"))
+        }
+
+        fn stream(
+            &self,
+            _path: String,
+            write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+        ) -> io::Result<()> {
+            struct Full;
+            impl io::Write for Full {
+                fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                    Err(io::Error::other("disk full"))
+                }
+                fn flush(&mut self) -> io::Result<()> {
+                    Ok(())
+                }
+            }
+            write(&mut Full)
+        }
+    }
+
+    #[test]
+    fn a_page_that_cannot_be_written_is_an_io_error_not_a_template_error() {
+        let h = handbook(
+            vec![category("cap")],
+            vec![question("q1", "cap")],
+            vec![],
+            vec![service("svc", vec![])],
+        );
+        let a = crate::analyze::analyze(&h, date("2026-11-23"));
+        let input = Input {
+            handbook: &h,
+            assessment: &a,
+            template_overrides: &[],
+            assets: &[],
+        };
+        let mut diags = Diagnostics::default();
+        let rendered = render_into(&input, &FullDisk, &mut diags);
+        assert!(
+            matches!(&rendered, Err(RenderError::Io(e)) if e.to_string().contains("disk full")),
+            "{rendered:?}"
+        );
+        assert!(!diags.has_errors(), "no template is blamed");
+    }
 }

@@ -5,8 +5,8 @@
 //! A sink is shared by the rendering threads, so `build` never holds more of
 //! the site than the pages being rendered at that moment.
 
-use std::fs;
-use std::io;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -22,6 +22,20 @@ pub trait Sink: Sync {
     /// sink that only writes the bytes out need not copy them.
     fn put_bytes(&self, path: String, bytes: &[u8]) -> io::Result<()> {
         self.put(path, bytes.to_vec())
+    }
+
+    /// The file at `path`, made by `write` into the writer it is handed. A
+    /// sink that writes files streams the bytes there, so a page is never
+    /// held whole (the dashboard of 5,000 services is 38 MB); by default
+    /// they are collected and [`Sink::put`].
+    fn stream(
+        &self,
+        path: String,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, bytes)
     }
 }
 
@@ -84,7 +98,28 @@ impl Sink for DiskSink {
         self.tally.count(&path);
         Ok(())
     }
+
+    fn stream(
+        &self,
+        path: String,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let file = self.dir.join(&path);
+        let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", file.display()));
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent).map_err(with_path)?;
+        }
+        let mut out =
+            BufWriter::with_capacity(STREAM_BUFFER, File::create(&file).map_err(with_path)?);
+        write(&mut out)?;
+        out.flush().map_err(with_path)?;
+        self.tally.count(&path);
+        Ok(())
+    }
 }
+
+/// How much of a streamed file is gathered before each write to disk.
+const STREAM_BUFFER: usize = 128 * 1024;
 
 /// Collects the site in memory.
 #[derive(Debug, Default)]
@@ -122,6 +157,14 @@ impl Sink for NullSink {
     fn put_bytes(&self, _path: String, _bytes: &[u8]) -> io::Result<()> {
         Ok(())
     }
+
+    fn stream(
+        &self,
+        _path: String,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        write(&mut io::sink())
+    }
 }
 
 #[cfg(test)]
@@ -148,5 +191,23 @@ mod tests {
         sink.put("a.html".into(), b"1".to_vec()).unwrap();
         let site = sink.into_site();
         assert_eq!(site.keys().collect::<Vec<_>>(), ["a.html", "b.html"]);
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_as_it_is_made_and_counted_once_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sink = DiskSink::new(tmp.path());
+        sink.stream("a/index.html".into(), &mut |out| {
+            out.write_all(b"one, ")?;
+            out.write_all(b"two")
+        })
+        .unwrap();
+        assert_eq!(
+            fs::read(tmp.path().join("a/index.html")).unwrap(),
+            b"one, two"
+        );
+        let failed = sink.stream("b/index.html".into(), &mut |_| Err(io::Error::other("no")));
+        assert_eq!(failed.unwrap_err().to_string(), "no");
+        assert_eq!((sink.tally.files(), sink.tally.pages()), (1, 1));
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::analyze::{Assessment, Verdict, WaiverState};
+use crate::analyze::{attention, Assessment, Verdict, WaiverState};
 use crate::model::{Handbook, Question};
 use crate::render::figures;
 use crate::render::fragments::Fragments;
@@ -18,8 +18,14 @@ pub(super) struct Dashboard<'a> {
     by_verdict: Vec<VerdictColumn<'a>>,
     categories: Vec<CategoryLink<'a>>,
     grid: Vec<GridRow<'a>>,
-    heatmap_svg: String,
+    /// A Tera value already: the drawing of 5,000 services is 23 MB, and is
+    /// then held once, not once more while the page's context is made.
+    heatmap_svg: tera::Value,
+    /// The most urgent of the waivers needing attention, in the register's order.
     expiring: Vec<WaiverLine<'a>>,
+    /// How many waivers need attention in all, and how many of them are not listed.
+    expiring_count: usize,
+    expiring_unlisted: usize,
     newest: Vec<&'a tera::Value>,
     totals: Totals,
 }
@@ -96,6 +102,7 @@ pub(super) fn page<'a>(h: &'a Handbook, a: &'a Assessment, f: &'a Fragments<'_>)
                 .collect(),
         })
         .collect();
+    let attention = attention(h, &a.waivers);
     Dashboard {
         title: "Dashboard",
         totals: totals(a),
@@ -110,14 +117,10 @@ pub(super) fn page<'a>(h: &'a Handbook, a: &'a Assessment, f: &'a Fragments<'_>)
             })
             .collect(),
         grid,
-        heatmap_svg: figures::readiness_heatmap(h, a),
-        expiring: a
-            .waivers
-            .iter()
-            .filter(|w| matches!(w.state, WaiverState::Expiring | WaiverState::Expired))
-            .filter(|w| h.service(&w.service).is_some())
-            .map(|w| waiver_row(h, w))
-            .collect(),
+        heatmap_svg: tera::Value::from(figures::readiness_heatmap(h, a)),
+        expiring: attention.listed.iter().map(|w| waiver_row(h, w)).collect(),
+        expiring_count: attention.count,
+        expiring_unlisted: attention.unlisted,
         newest: newest(h)
             .into_iter()
             .filter_map(|i| f.questions.get(i))
@@ -158,7 +161,7 @@ fn newest(h: &Handbook) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::analyze;
+    use crate::analyze::{analyze, WaiverRow, ATTENTION_LISTED};
     use crate::model::{Answer, Status};
     use crate::render::pages::test_support::{category, date, handbook, question, service};
     use crate::source::Place;
@@ -216,5 +219,80 @@ mod tests {
             totals.no_go >= 2,
             "the two services without answers are not ready"
         );
+    }
+
+    fn waiver(service: &str, number: usize, state: WaiverState, days_left: i64) -> WaiverRow {
+        WaiverRow {
+            service: service.into(),
+            question: format!("q{number:03}"),
+            state,
+            reason: "r".into(),
+            approver: "ann".into(),
+            granted: date("2026-01-01"),
+            expires: date("2026-12-01"),
+            days_left,
+            ticket: None,
+            history: vec![],
+            trail: vec![],
+            unrecorded_changes: 0,
+        }
+    }
+
+    #[test]
+    fn the_dashboard_lists_the_most_urgent_waivers_in_the_registers_order_and_counts_the_rest() {
+        let h = handbook(
+            vec![],
+            vec![],
+            vec![],
+            vec![service("a", vec![]), service("b", vec![])],
+        );
+        // The register's order: by service, then question. Days left fall
+        // and rise again, so the most urgent are not the first rows.
+        let mut register = Vec::new();
+        for (i, name) in ["a", "b", "gone"].iter().enumerate() {
+            for n in 0..90 {
+                let days_left = (n as i64 - 45).abs() - 20 + i as i64;
+                let state = match days_left {
+                    d if d < 0 => WaiverState::Expired,
+                    d if d <= 30 => WaiverState::Expiring,
+                    _ => WaiverState::Active,
+                };
+                register.push(waiver(name, n, state, days_left));
+            }
+        }
+        let needing: Vec<usize> = (0..register.len())
+            .filter(|&i| register[i].service != "gone")
+            .filter(|&i| register[i].state != WaiverState::Active)
+            .collect();
+        let attention = attention(&h, &register);
+        assert!(needing.len() > ATTENTION_LISTED);
+        assert_eq!(attention.count, needing.len());
+        assert_eq!(attention.unlisted, needing.len() - ATTENTION_LISTED);
+        assert_eq!(attention.listed.len(), ATTENTION_LISTED);
+        let position = |w: &WaiverRow| register.iter().position(|r| std::ptr::eq(r, w));
+        let listed: Vec<usize> = attention
+            .listed
+            .iter()
+            .filter_map(|w| position(w))
+            .collect();
+        assert!(
+            listed.windows(2).all(|p| p[0] < p[1]),
+            "in the register's order"
+        );
+        let most_days_listed = listed.iter().map(|&i| register[i].days_left).max();
+        let fewest_days_left_out = needing
+            .iter()
+            .filter(|i| !listed.contains(i))
+            .map(|&i| register[i].days_left)
+            .min();
+        assert!(
+            most_days_listed <= fewest_days_left_out,
+            "the most urgent are listed"
+        );
+
+        let few = &register[..40];
+        let all = super::attention(&h, few);
+        assert_eq!((all.listed.len(), all.unlisted), (all.count, 0));
+        assert!(all.listed.iter().all(|w| w.state != WaiverState::Active));
     }
 }
