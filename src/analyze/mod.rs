@@ -188,12 +188,7 @@ pub struct AnswerView {
 impl AnswerView {
     /// The answer `service` (the service this view is of) gave, if any.
     pub fn answer<'s>(&self, service: &'s Service) -> Option<&'s Answer> {
-        self.answer_position().map(|i| service.answers.at(i))
-    }
-
-    /// Where that answer sits in the service's `answers`.
-    pub fn answer_position(&self) -> Option<usize> {
-        self.answer.map(|i| i as usize)
+        self.answer.map(|i| service.answers.at(i as usize))
     }
 }
 

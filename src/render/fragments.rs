@@ -62,28 +62,25 @@ impl<'a> Fragments<'a> {
 }
 
 /// Every question's [`Standing`]s. The applicable ones come from the
-/// assessment's views, which know their question and answer; only answers
-/// kept as history are looked up by id. O(answers + history x log questions).
+/// assessment's views, which know their question and answer; only the
+/// answers kept as history are looked up by id.
+/// O(answers + history x log questions).
 fn answers_by_question<'a>(h: &'a Handbook, a: &Assessment) -> Vec<Vec<Standing<'a>>> {
     let mut by_question = vec![Vec::new(); h.questions.len()];
     for (si, (s, sa)) in h.services.iter().zip(&a.services).enumerate() {
-        let mut judged = vec![false; s.answers.len()];
         for view in &sa.answers {
-            if let Some(position) = view.answer_position() {
-                judged[position] = true;
-            }
             by_question[view.number as usize].push(Standing {
                 service: si as u32,
                 judged: Some((view.state, view.reflagged)),
                 answer: view.answer(s),
             });
         }
-        for (answer, _) in s.answers.values().zip(&judged).filter(|(_, j)| !**j) {
-            if let Some(&qi) = h.question_index.get(&*answer.question) {
+        for id in &sa.history_answers {
+            if let Some(&qi) = h.question_index.get(id.as_str()) {
                 by_question[qi].push(Standing {
                     service: si as u32,
                     judged: None,
-                    answer: Some(answer),
+                    answer: s.answers.get(id),
                 });
             }
         }

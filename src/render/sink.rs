@@ -18,12 +18,6 @@ use super::Site;
 pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> io::Result<()>;
 
-    /// [`Sink::put`] from a borrowed buffer (one the renderer reuses); a
-    /// sink that only writes the bytes out need not copy them.
-    fn put_bytes(&self, path: String, bytes: &[u8]) -> io::Result<()> {
-        self.put(path, bytes.to_vec())
-    }
-
     /// The file at `path`, made by `write` into the writer it is handed. A
     /// sink that writes files streams the bytes there, so a page is never
     /// held whole (the dashboard of 5,000 services is 38 MB); by default
@@ -83,18 +77,26 @@ impl DiskSink {
     }
 }
 
+impl DiskSink {
+    /// Where `path` goes, its directories made.
+    fn file_for(&self, path: &str) -> io::Result<PathBuf> {
+        let file = self.dir.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent).map_err(|e| naming(&file, e))?;
+        }
+        Ok(file)
+    }
+}
+
+/// `e`, saying which file it happened to.
+fn naming(file: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", file.display()))
+}
+
 impl Sink for DiskSink {
     fn put(&self, path: String, bytes: Vec<u8>) -> io::Result<()> {
-        self.put_bytes(path, &bytes)
-    }
-
-    fn put_bytes(&self, path: String, bytes: &[u8]) -> io::Result<()> {
-        let file = self.dir.join(&path);
-        let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", file.display()));
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent).map_err(with_path)?;
-        }
-        fs::write(&file, bytes).map_err(with_path)?;
+        let file = self.file_for(&path)?;
+        fs::write(&file, bytes).map_err(|e| naming(&file, e))?;
         self.tally.count(&path);
         Ok(())
     }
@@ -104,15 +106,11 @@ impl Sink for DiskSink {
         path: String,
         write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        let file = self.dir.join(&path);
-        let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", file.display()));
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent).map_err(with_path)?;
-        }
-        let mut out =
-            BufWriter::with_capacity(STREAM_BUFFER, File::create(&file).map_err(with_path)?);
+        let file = self.file_for(&path)?;
+        let created = File::create(&file).map_err(|e| naming(&file, e))?;
+        let mut out = BufWriter::with_capacity(STREAM_BUFFER, created);
         write(&mut out)?;
-        out.flush().map_err(with_path)?;
+        out.flush().map_err(|e| naming(&file, e))?;
         self.tally.count(&path);
         Ok(())
     }
@@ -151,10 +149,6 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn put(&self, _path: String, _bytes: Vec<u8>) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn put_bytes(&self, _path: String, _bytes: &[u8]) -> io::Result<()> {
         Ok(())
     }
 
