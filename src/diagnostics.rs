@@ -98,8 +98,9 @@ impl Diagnostic {
         let mut d = Self::new(severity, &place.file, message);
         d.line = place.line;
         d.column = place.column;
-        d.source_line = Some(place.text().to_string());
-        d.span_len = token_len(place.text(), place.column);
+        let line = place.text();
+        d.span_len = token_len(&line, place.column);
+        d.source_line = Some(line);
         d
     }
 

@@ -43,6 +43,11 @@ pub struct Engine {
     pub pinned: Option<Arc<crate::git::tree::Pinned>>,
     /// The git history as last read: `orr serve` walks git again only when HEAD moves.
     git: crate::git::HistoryMemo,
+    /// Hands memory freed in bulk back to the system. `build` calls it once
+    /// the texts are let go, before rendering: an allocator that keeps freed
+    /// pages for reuse would otherwise count them in the peak beside the
+    /// pages rendered next. Set by the binary, which knows its allocator.
+    pub return_freed_memory: fn(),
 }
 
 impl Default for Engine {
@@ -58,6 +63,9 @@ pub struct Checked {
     pub templates: Vec<crate::source::SourceFile>,
     pub assets: Vec<(String, Vec<u8>)>,
     pub diagnostics: Diagnostics,
+    /// The content files read, held so that diagnostics made after judging
+    /// (`check --deny`, the WA lens) still quote their lines.
+    pub texts: Vec<Arc<crate::source::SourceFile>>,
 }
 
 impl Engine {
@@ -69,6 +77,7 @@ impl Engine {
             rejudging: std::sync::Mutex::default(),
             pinned: None,
             git: crate::git::HistoryMemo::default(),
+            return_freed_memory: || {},
         }
     }
 
@@ -148,6 +157,7 @@ impl Engine {
         let judged = || {
             let mut diagnostics = Diagnostics::new();
             let (mut sources, loaded) = load(&mut diagnostics);
+            let texts = sources.texts();
             let handbook = crate::resolve::resolve_with(
                 &mut sources,
                 options.base_url.as_deref(),
@@ -156,10 +166,10 @@ impl Engine {
                 check_service,
             );
             let assessment = analyze(&handbook, options.today);
-            (sources, loaded, handbook, assessment, diagnostics)
+            (sources, texts, loaded, handbook, assessment, diagnostics)
         };
-        let ((sources, loaded, handbook, mut assessment, mut diagnostics), (history, provenance)) =
-            rayon::join(judged, || self.history(options));
+        let (judged, (history, provenance)) = rayon::join(judged, || self.history(options));
+        let (sources, texts, loaded, handbook, mut assessment, mut diagnostics) = judged;
         crate::analyze::trail::attach(&mut assessment, &handbook, &history, provenance);
         diagnostics.extend(assessment.findings.iter().cloned());
         let checked = Checked {
@@ -168,6 +178,7 @@ impl Engine {
             templates: sources.templates,
             assets: sources.assets,
             diagnostics,
+            texts,
         };
         (checked, loaded)
     }
@@ -234,6 +245,9 @@ impl Engine {
         if diagnostics.has_errors() {
             return Ok(Built::Failed(diagnostics));
         }
+        // Rendering quotes no content line: the texts go before the pages come.
+        checked.texts = Vec::new();
+        (self.return_freed_memory)();
         let input = checked.input();
         let written = crate::output::write_with(out, force, waiting, |sink| {
             match render_into(&input, sink, &mut diagnostics) {

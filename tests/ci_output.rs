@@ -196,6 +196,13 @@ fn an_expired_waiver_is_denied_at_its_answer() {
         "{}",
         run.stderr
     );
+    // Made after judging, from the answer's place: the file's text is still
+    // held, so the line is quoted.
+    assert!(
+        run.stderr.contains("8 |   cap-peak:\n  |   ^^^^^^^^"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

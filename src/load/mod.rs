@@ -105,6 +105,21 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Every content file whose [`crate::source::Place`]s quote it: holding
+    /// these keeps the quotes (see [`crate::source::Place`]).
+    pub fn texts(&self) -> Vec<Arc<SourceFile>> {
+        fn of<F>(docs: &[MarkdownDoc<F>]) -> impl Iterator<Item = Arc<SourceFile>> + '_ {
+            docs.iter().map(|d| Arc::clone(&d.source))
+        }
+        of(&self.chapters)
+            .chain(of(&self.banks))
+            .chain(of(&self.postmortems))
+            .chain(of(&self.concepts))
+            .chain(of(&self.service_prose))
+            .chain(self.services.iter().map(|f| Arc::clone(&f.source)))
+            .collect()
+    }
+
     /// Files one parsed file where it belongs.
     pub(crate) fn file(&mut self, parsed: Parsed) {
         match parsed {
