@@ -1,7 +1,7 @@
 //! The machine-readable site (docs/format.md section 10): JSON for scripts and
 //! dashboards, CSV for auditors. Field names are stable.
 
-use std::io;
+use std::io::{self, Write};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -21,12 +21,15 @@ use crate::urls;
 use super::sink::Sink;
 
 /// Every data file into `sink`, the site-wide ones beside the per-service
-/// ones, all in parallel; each is handed over as soon as it is made.
+/// ones, all in parallel; the site-wide ones are streamed into their files
+/// as they are made (`waivers.json` alone is 40 MB at 5,000 services).
 pub fn write_into(h: &Handbook, a: &Assessment, sink: &dyn Sink) -> io::Result<()> {
     let (shared, services) = rayon::join(
         || {
             SHARED_FILES.par_iter().try_for_each(|path| {
-                shared_file(h, a, path).map_or(Ok(()), |bytes| sink.put(path.to_string(), bytes))
+                sink.stream(path.to_string(), &mut |out| {
+                    write_shared(h, a, path, out).unwrap_or(Ok(()))
+                })
             })
         },
         || {
@@ -42,7 +45,22 @@ pub fn write_into(h: &Handbook, a: &Assessment, sink: &dyn Sink) -> io::Result<(
 /// The site-wide data file at `path`, made alone (for `orr serve`, which
 /// makes each file when it is asked for); `None` when `path` is not one.
 pub fn shared_file(h: &Handbook, a: &Assessment, path: &str) -> Option<Vec<u8>> {
-    match path {
+    let mut bytes = Vec::new();
+    match write_shared(h, a, path, &mut bytes)? {
+        Ok(()) => Some(bytes),
+        // Writing into memory fails only if serializing does, which these types never do.
+        Err(_) => Some(Vec::new()),
+    }
+}
+
+/// Writes the site-wide data file at `path` into `out`; `None` when `path` is not one.
+fn write_shared(
+    h: &Handbook,
+    a: &Assessment,
+    path: &str,
+    out: &mut dyn Write,
+) -> Option<io::Result<()>> {
+    let written = match path {
         urls::API_SERVICES => {
             let summaries: Vec<ServiceSummary> = h
                 .services
@@ -50,9 +68,9 @@ pub fn shared_file(h: &Handbook, a: &Assessment, path: &str) -> Option<Vec<u8>> 
                 .zip(&a.services)
                 .map(|(s, sa)| summary(s, sa))
                 .collect();
-            Some(to_bytes(&summaries))
+            write_json(out, &summaries)
         }
-        urls::API_QUESTIONS => Some(to_bytes(&questions(h))),
+        urls::API_QUESTIONS => write_json(out, &questions(h)),
         urls::WAIVERS_JSON => {
             let waivers: Vec<DatedWaiver> = a
                 .waivers
@@ -62,15 +80,16 @@ pub fn shared_file(h: &Handbook, a: &Assessment, path: &str) -> Option<Vec<u8>> 
                     as_of: a.today,
                 })
                 .collect();
-            Some(to_bytes(&waivers))
+            write_json(out, &waivers)
         }
-        urls::WAIVERS_CSV => Some(waivers_csv(&a.waivers, a.today)),
-        urls::API_INDEX => Some(to_bytes(&SiteIndex::new(h, a))),
-        urls::SEARCH_INDEX => Some(super::search::index_js(h, a)),
-        urls::CHANGELOG_FEED => Some(super::feeds::changelog(h, a)),
-        urls::WAIVERS_FEED => Some(super::feeds::waivers(h, a)),
-        _ => None,
-    }
+        urls::WAIVERS_CSV => waivers_csv(&a.waivers, a.today, out),
+        urls::API_INDEX => write_json(out, &SiteIndex::new(h, a)),
+        urls::SEARCH_INDEX => out.write_all(&super::search::index_js(h, a)),
+        urls::CHANGELOG_FEED => out.write_all(&super::feeds::changelog(h, a)),
+        urls::WAIVERS_FEED => out.write_all(&super::feeds::waivers(h, a)),
+        _ => return None,
+    };
+    Some(written)
 }
 
 /// The data file of `handbook.services[i]`: its path and bytes.
@@ -169,6 +188,12 @@ struct DatedWaiver<'a> {
     #[serde(flatten)]
     waiver: WaiverOut<'a>,
     as_of: Date,
+}
+
+/// `value` as pretty JSON and a final newline, as [`to_bytes`] makes it.
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 fn to_bytes(value: &impl Serialize) -> Vec<u8> {
@@ -493,10 +518,10 @@ pub(crate) fn waiver(w: &WaiverRow) -> WaiverOut<'_> {
 }
 
 /// The register as CSV; `history` is one cell: `date event by (note)` joined by `; `.
-fn waivers_csv(rows: &[WaiverRow], as_of: Date) -> Vec<u8> {
+fn waivers_csv(rows: &[WaiverRow], as_of: Date, out: &mut dyn Write) -> io::Result<()> {
     let as_of = as_of.to_string();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
         "service",
         "question",
         "state",
@@ -508,7 +533,7 @@ fn waivers_csv(rows: &[WaiverRow], as_of: Date) -> Vec<u8> {
         "ticket",
         "history",
         "as_of",
-    ]);
+    ])?;
     for w in rows {
         let history = w
             .history
@@ -525,7 +550,7 @@ fn waivers_csv(rows: &[WaiverRow], as_of: Date) -> Vec<u8> {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        let _ = writer.write_record([
+        writer.write_record([
             w.service.as_str(),
             w.question.as_str(),
             w.state.as_str(),
@@ -537,12 +562,11 @@ fn waivers_csv(rows: &[WaiverRow], as_of: Date) -> Vec<u8> {
             &csv_safe(w.ticket.as_deref().unwrap_or("")),
             &csv_safe(&history),
             &as_of,
-        ]);
+        ])?;
     }
-    writer.into_inner().unwrap_or_default()
+    writer.flush()
 }
 
-/// Auditors open this in a spreadsheet: a cell starting with `=`, `+`, `-` or `@` would run as a formula.
 /// A waiver event's kind as `waivers.json` spells it.
 fn event_name(kind: WaiverEventKind) -> &'static str {
     match kind {
@@ -554,6 +578,7 @@ fn event_name(kind: WaiverEventKind) -> &'static str {
     }
 }
 
+/// Auditors open this in a spreadsheet: a cell starting with `=`, `+`, `-` or `@` would run as a formula.
 pub(crate) fn csv_safe(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
