@@ -31,6 +31,15 @@ pub const CHANGELOG_FEED: &str = "changelog/atom.xml";
 /// Atom feed of the waivers expiring or expired.
 pub const WAIVERS_FEED: &str = "waivers/atom.xml";
 
+/// Page `number` (from 1) of the waiver register: the first at [`WAIVERS`].
+pub fn waivers_page(number: usize) -> String {
+    if number <= 1 {
+        WAIVERS.to_string()
+    } else {
+        format!("waivers/page/{number}/")
+    }
+}
+
 pub fn chapter(slug: &str) -> String {
     format!("handbook/{slug}/")
 }

@@ -109,3 +109,78 @@ fn a_build_that_fails_while_streaming_leaves_the_previous_site_alone() {
         .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }
+
+/// A handbook of 30 services each waiving 40 questions: 1,200 waivers, a
+/// register of two pages, and data files large next to the handbook.
+fn many_waivers(root: &Path) {
+    let content = root.join("content");
+    for dir in ["questions", "services"] {
+        std::fs::create_dir_all(content.join(dir)).unwrap();
+    }
+    std::fs::write(content.join("orr.yaml"), "title: Waived\n").unwrap();
+    let mut bank = String::from("---\ntitle: Capacity\norder: 1\nasks: How much?\n---\nIntro.\n");
+    for q in 0..40 {
+        bank.push_str(&format!(
+            "\n## Is limit {q} known? {{#cap-{q} level=required}}\n\nMeasure limit {q}.\n"
+        ));
+    }
+    std::fs::write(content.join("questions/capacity.md"), bank).unwrap();
+    for s in 0..30 {
+        let mut file = format!("title: Service {s}\nowner: team\ntier: 2\nanswers:\n");
+        for q in 0..40 {
+            // Some expired, some expiring, most active, as of TODAY.
+            let (granted, expires) = [
+                ("2025-11-01", "2026-01-01"),
+                ("2026-07-01", "2026-12-01"),
+                ("2026-10-01", "2027-03-01"),
+            ][(s + q) % 3];
+            file.push_str(&format!(
+                "  cap-{q}:\n    status: waived\n    waiver: {{reason: Later {q}, approver: lead, \
+                 granted: {granted}, expires: {expires}}}\n"
+            ));
+        }
+        std::fs::write(content.join(format!("services/svc-{s:02}.yaml")), file).unwrap();
+    }
+}
+
+#[test]
+fn a_disk_build_writes_what_serve_renders_register_pages_and_data_files_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("handbook");
+    many_waivers(&root);
+    let engine = Engine::new();
+    let out = dir.path().join("site");
+    let built = engine.build_to_disk(&options(&root), &out, false, |_| {});
+    match built {
+        Ok(orr::pipeline::Built::Written { .. }) => {}
+        Ok(orr::pipeline::Built::Failed(d)) => panic!("{}", d.render()),
+        Err(e) => panic!("{e:?}"),
+    }
+    let (lazy, _) = engine
+        .prepare(&options(&root))
+        .unwrap_or_else(|d| panic!("{}", d.render()));
+    let paths = lazy.paths();
+    for path in ["waivers/page/2/index.html", "waivers.json", "waivers.csv"] {
+        assert!(paths.contains(&path), "{path} is part of the site");
+    }
+    for path in paths {
+        let made = lazy.get(path).unwrap_or_else(|| panic!("{path} missing"));
+        let made = made.unwrap_or_else(|d| panic!("{path}: {}", d.message));
+        let written = std::fs::read(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            made[..] == written[..],
+            "{path} differs from the file built"
+        );
+    }
+    let waivers = json(&out.join("waivers.json"));
+    assert_eq!(waivers.as_array().map(Vec::len), Some(1200));
+    let csv_rows = read(&out.join("waivers.csv")).lines().count();
+    assert_eq!(csv_rows, 1201, "a header and a row per waiver");
+    let first = read(&out.join("waivers/index.html"));
+    let second = read(&out.join("waivers/page/2/index.html"));
+    assert!(first.contains("Waivers 1 to 1000 of 1200."), "{first}");
+    assert!(second.contains("Waivers 1001 to 1200 of 1200."));
+    assert!(second.contains("<h1>Waiver register, page 2 of 2</h1>"));
+    let rows = |page: &str| page.matches("<tr><td>").count();
+    assert_eq!(rows(&first) + rows(&second), 1200, "every waiver once");
+}

@@ -40,7 +40,8 @@ pub(crate) enum PageJob {
     /// The page of `handbook.categories[i]`.
     Category(usize),
     Services,
-    Waivers,
+    /// Page `i` (from 0) of the waiver register.
+    Waivers(usize),
     Risks,
     Dependencies,
     ConceptMap,
@@ -86,7 +87,7 @@ impl PageJob {
             PageJob::Checklist => urls::CHECKLIST.to_string(),
             PageJob::Category(i) => urls::category(&h.categories[i].id),
             PageJob::Services => urls::SERVICES.to_string(),
-            PageJob::Waivers => urls::WAIVERS.to_string(),
+            PageJob::Waivers(i) => urls::waivers_page(i + 1),
             PageJob::Risks => urls::RISKS.to_string(),
             PageJob::Dependencies => urls::DEPENDENCIES.to_string(),
             PageJob::ConceptMap => urls::CONCEPTS.to_string(),
@@ -107,7 +108,7 @@ impl PageJob {
             PageJob::Handbook | PageJob::Chapter(_) => urls::HANDBOOK,
             PageJob::Checklist | PageJob::Category(_) | PageJob::Question(_) => urls::CHECKLIST,
             PageJob::Services | PageJob::Service(_) => urls::SERVICES,
-            PageJob::Waivers => urls::WAIVERS,
+            PageJob::Waivers(_) => urls::WAIVERS,
             PageJob::Risks => urls::RISKS,
             PageJob::Dependencies => urls::DEPENDENCIES,
             PageJob::ConceptMap | PageJob::Concept(_) => urls::CONCEPTS,
@@ -164,7 +165,7 @@ impl PageJob {
             PageJob::Checklist => typed(&path, "questions.html", &checklist::index(h, f)),
             PageJob::Category(i) => typed(&path, "category.html", &checklist::category(h, f, i)),
             PageJob::Services => typed(&path, "services.html", &services::page(f)),
-            PageJob::Waivers => typed(&path, "waivers.html", &waivers::page(h, a)),
+            PageJob::Waivers(i) => typed(&path, "waivers.html", &waivers::page(h, a, i)),
             PageJob::Risks => {
                 let ranked = risks::ranked(h);
                 let rows = risks::rows(h, a, &ranked);
@@ -201,14 +202,14 @@ fn typed(path: &str, template: &'static str, data: &impl Serialize) -> Result<Pa
 }
 
 /// Every HTML page of the site.
-pub(crate) fn all(h: &Handbook, _a: &Assessment) -> Vec<PageJob> {
+pub(crate) fn all(h: &Handbook, a: &Assessment) -> Vec<PageJob> {
     let mut jobs = vec![
         PageJob::Dashboard,
         PageJob::NotFound,
         PageJob::Handbook,
         PageJob::Checklist,
         PageJob::Services,
-        PageJob::Waivers,
+        PageJob::Waivers(0),
         PageJob::Risks,
         PageJob::Dependencies,
         PageJob::ConceptMap,
@@ -216,6 +217,7 @@ pub(crate) fn all(h: &Handbook, _a: &Assessment) -> Vec<PageJob> {
         PageJob::Changelog,
         PageJob::Search,
     ];
+    jobs.extend((1..waivers::page_count(a)).map(PageJob::Waivers));
     jobs.extend((0..h.chapters.len()).map(PageJob::Chapter));
     jobs.extend((0..h.categories.len()).map(PageJob::Category));
     jobs.extend((0..h.concepts.len()).map(PageJob::Concept));
