@@ -66,7 +66,18 @@ impl<'a> Fragments<'a> {
 /// answers kept as history are looked up by id.
 /// O(answers + history x log questions).
 fn answers_by_question<'a>(h: &'a Handbook, a: &Assessment) -> Vec<Vec<Standing<'a>>> {
-    let mut by_question = vec![Vec::new(); h.questions.len()];
+    let history_question = |id: &String| h.question_index.get(id.as_str()).copied();
+    // Each list sized exactly: they hold every answer of the organisation.
+    let mut counts = vec![0; h.questions.len()];
+    for sa in &a.services {
+        for view in &sa.answers {
+            counts[view.number as usize] += 1;
+        }
+        for qi in sa.history_answers.iter().filter_map(history_question) {
+            counts[qi] += 1;
+        }
+    }
+    let mut by_question: Vec<Vec<Standing>> = counts.into_iter().map(Vec::with_capacity).collect();
     for (si, (s, sa)) in h.services.iter().zip(&a.services).enumerate() {
         for view in &sa.answers {
             by_question[view.number as usize].push(Standing {
@@ -76,7 +87,7 @@ fn answers_by_question<'a>(h: &'a Handbook, a: &Assessment) -> Vec<Vec<Standing<
             });
         }
         for id in &sa.history_answers {
-            if let Some(&qi) = h.question_index.get(id.as_str()) {
+            if let Some(qi) = history_question(id) {
                 by_question[qi].push(Standing {
                     service: si as u32,
                     judged: None,
