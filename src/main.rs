@@ -565,7 +565,7 @@ fn audit(common: &Common, out: &Path, since: Option<&str>) -> Result<ExitCode, F
 
 fn check(common: &Common, deny: &[orr::deny::DenyRule]) -> Result<ExitCode, Fatal> {
     let options = options(common, None)?;
-    let checked = Engine::new().check(&options);
+    let checked = Engine::for_checking().check(&options);
     let denied = orr::deny::apply(
         deny,
         &checked.handbook,

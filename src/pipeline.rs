@@ -70,8 +70,18 @@ pub struct Checked {
 
 impl Engine {
     pub fn new() -> Self {
+        Self::with_highlighter(Highlighter::new())
+    }
+
+    /// An engine for `orr check`: the same rulings and diagnostics, with code
+    /// blocks left plain, as no page it renders is kept.
+    pub fn for_checking() -> Self {
+        Self::with_highlighter(Highlighter::plain())
+    }
+
+    fn with_highlighter(highlighter: Highlighter) -> Self {
         Engine {
-            highlighter: Highlighter::new(),
+            highlighter,
             parses: ParseCache::default(),
             services: ServiceMemo::default(),
             rejudging: std::sync::Mutex::default(),

@@ -171,3 +171,40 @@ fn unexpected_files_are_warned_about_and_gitignored_ones_are_not_read() {
         run.stderr
     );
 }
+
+/// `orr check` leaves code blocks plain (no page it renders is kept); the
+/// rulings and diagnostics are those of the engine `build` runs, on the
+/// bundled handbook (whose chapters hold code blocks) and on every broken
+/// fixture.
+#[test]
+fn check_without_highlighting_finds_what_build_finds() {
+    use orr::pipeline::{Engine, Options};
+    let judge = |engine: Engine, root: &std::path::Path| {
+        let options = Options {
+            root: root.to_path_buf(),
+            today: TODAY.parse().unwrap(),
+            base_url: None,
+        };
+        let checked = engine.check(&options);
+        (
+            checked.diagnostics.render(),
+            serde_json::to_string(&checked.assessment.services).unwrap(),
+        )
+    };
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut roots = vec![bundled.to_path_buf()];
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(fixtures().join("broken")).unwrap() {
+        let dir = handbook("minimal", &[&entry.unwrap().path()]);
+        roots.push(dir.path().to_path_buf());
+        dirs.push(dir);
+    }
+    for root in &roots {
+        assert_eq!(
+            judge(Engine::for_checking(), root),
+            judge(Engine::new(), root),
+            "{}",
+            root.display()
+        );
+    }
+}
