@@ -10,6 +10,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use orr::diagnostics::{formats, plural, Diagnostics};
+use orr::pipeline::{default_out, Built, Engine, Options};
+
 /// mimalloc rather than the system allocator: a build allocates and frees
 /// millions of small strings and maps from several threads, where glibc's
 /// per-thread arenas cost CPU and keep freed memory as resident.
@@ -32,8 +34,6 @@ fn build_engine() -> Engine {
     engine.return_freed_memory = return_freed_memory;
     engine
 }
-
-use orr::pipeline::{default_out, Built, Engine, Options};
 
 /// Asks Linux not to back this process with transparent huge pages.
 /// mimalloc marks its arenas `MADV_HUGEPAGE`, so each first touch zeroes
