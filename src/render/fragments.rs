@@ -9,6 +9,7 @@ use crate::analyze::{AnswerState, Assessment, WaiverRow};
 use crate::model::{Answer, Handbook};
 
 use super::lookup::Lookup;
+use super::pages::waivers::RegisterOrder;
 use super::views::{question_row, service_row};
 
 pub(crate) struct Fragments<'a> {
@@ -20,6 +21,8 @@ pub(crate) struct Fragments<'a> {
     /// For each question (by index), in service order, every service it
     /// applies to or that kept an answer to it.
     pub answers_by_question: Vec<Vec<Standing<'a>>>,
+    /// The waiver register's order, which each of its pages slices.
+    pub register: RegisterOrder,
 }
 
 /// One service's standing on one question.
@@ -53,6 +56,7 @@ impl<'a> Fragments<'a> {
             questions,
             services,
             answers_by_question: answers_by_question(h, a),
+            register: RegisterOrder::new(a),
         }
     }
 

@@ -165,7 +165,9 @@ impl PageJob {
             PageJob::Checklist => typed(&path, "questions.html", &checklist::index(h, f)),
             PageJob::Category(i) => typed(&path, "category.html", &checklist::category(h, f, i)),
             PageJob::Services => typed(&path, "services.html", &services::page(f)),
-            PageJob::Waivers(i) => typed(&path, "waivers.html", &waivers::page(h, a, i)),
+            PageJob::Waivers(i) => {
+                typed(&path, "waivers.html", &waivers::page(h, a, &f.register, i))
+            }
             PageJob::Risks => {
                 let ranked = risks::ranked(h);
                 let rows = risks::rows(h, a, &ranked);

@@ -115,26 +115,53 @@ struct PageLink {
     current: bool,
 }
 
+/// The register's order, made once for all its pages: the waivers'
+/// positions in `assessment.waivers`, grouped by state in [`GROUP_ORDER`]
+/// and in file order within a state, and how many each state has.
+pub(crate) struct RegisterOrder {
+    rows: Vec<u32>,
+    counts: [usize; GROUP_ORDER.len()],
+}
+
+impl RegisterOrder {
+    pub(crate) fn new(a: &Assessment) -> Self {
+        let group = |i: &u32| {
+            GROUP_ORDER
+                .iter()
+                .position(|s| *s == a.waivers[*i as usize].state)
+        };
+        let mut rows: Vec<u32> = (0..a.waivers.len() as u32).collect();
+        // Stable: file order stays within a state.
+        rows.sort_by_key(group);
+        let mut counts = [0; GROUP_ORDER.len()];
+        for g in rows.iter().filter_map(group) {
+            counts[g] += 1;
+        }
+        RegisterOrder { rows, counts }
+    }
+}
+
 /// Page `index` (from 0) of the register: its share of the waivers in register order.
-pub(super) fn page<'a>(h: &'a Handbook, a: &'a Assessment, index: usize) -> WaiversPage<'a> {
+pub(super) fn page<'a>(
+    h: &'a Handbook,
+    a: &'a Assessment,
+    order: &RegisterOrder,
+    index: usize,
+) -> WaiversPage<'a> {
     let rows = index * WAIVERS_PER_PAGE..((index + 1) * WAIVERS_PER_PAGE).min(a.waivers.len());
-    let counts = state_counts(a);
     let mut groups = Vec::new();
     let mut before = 0;
-    for (state, count) in GROUP_ORDER.into_iter().zip(counts) {
+    for (state, count) in GROUP_ORDER.into_iter().zip(order.counts) {
         let (start, end) = (before, before + count);
         before = end;
         let on_page = start.max(rows.start)..end.min(rows.end);
         if on_page.is_empty() && !(count == 0 && index == 0) {
             continue;
         }
-        let lines = a
-            .waivers
+        // An empty range may run backwards (start past end): `get` gives none.
+        let lines = (order.rows.get(on_page).unwrap_or_default())
             .iter()
-            .filter(|w| w.state == state)
-            .skip(on_page.start.saturating_sub(start))
-            .take(on_page.len())
-            .map(|w| waiver_row(h, w))
+            .map(|&i| waiver_row(h, &a.waivers[i as usize]))
             .collect();
         groups.push(WaiverGroup {
             state: state.as_str(),
@@ -147,22 +174,11 @@ pub(super) fn page<'a>(h: &'a Handbook, a: &'a Assessment, index: usize) -> Waiv
         title: title(index, page_count(a)),
         groups,
         total: a.waivers.len(),
-        pagination: pagination(h, a, index, rows, counts),
+        pagination: pagination(h, a, index, rows, order.counts),
         csv_url: h.url(urls::WAIVERS_CSV),
         json_url: h.url(urls::WAIVERS_JSON),
         feed_url: h.url(urls::WAIVERS_FEED),
     }
-}
-
-/// How many waivers are in each state of [`GROUP_ORDER`].
-fn state_counts(a: &Assessment) -> [usize; GROUP_ORDER.len()] {
-    let mut counts = [0; GROUP_ORDER.len()];
-    for w in &a.waivers {
-        if let Some(i) = GROUP_ORDER.iter().position(|s| *s == w.state) {
-            counts[i] += 1;
-        }
-    }
-    counts
 }
 
 fn title(index: usize, count: usize) -> String {
@@ -325,7 +341,8 @@ mod tests {
             .filter(|w| w.state == WaiverState::Expired)
             .count();
         assert_eq!(page_count(&a), 3);
-        let pages: Vec<WaiversPage> = (0..3).map(|i| page(&h, &a, i)).collect();
+        let order = RegisterOrder::new(&a);
+        let pages: Vec<WaiversPage> = (0..3).map(|i| page(&h, &a, &order, i)).collect();
 
         let expected: Vec<String> = GROUP_ORDER
             .iter()
@@ -413,7 +430,7 @@ mod tests {
         let mut a = crate::analyze::analyze(&h, date("2026-01-01"));
         a.waivers = vec![row("q1", None), row("q2", None)];
         assert_eq!(page_count(&a), 1);
-        let only = page(&h, &a, 0);
+        let only = page(&h, &a, &RegisterOrder::new(&a), 0);
         assert_eq!(only.title, "Waiver register");
         assert!(only.pagination.pages.is_empty() && only.pagination.states.is_empty());
         assert_eq!(
@@ -426,7 +443,7 @@ mod tests {
             ["expired", "expiring", "active", "revoked", "closed"]
         );
         a.waivers.clear();
-        let empty = page(&h, &a, 0);
+        let empty = page(&h, &a, &RegisterOrder::new(&a), 0);
         assert_eq!((page_count(&a), empty.groups.len()), (1, 5));
         assert_eq!(
             (empty.pagination.first_row, empty.pagination.last_row),
