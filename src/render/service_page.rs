@@ -126,7 +126,8 @@ struct AnswerRow<'a> {
     new: bool,
     /// An `n/a` to re-confirm: it counts as unanswered (the blocker says why).
     reflagged: bool,
-    answer: Option<&'a Answer>,
+    /// The answer as Tera reads it, made once: the gap list shares it.
+    answer: Option<tera::Value>,
 }
 
 /// An answer that is not `yes`, linking to its row in the full list.
@@ -135,7 +136,7 @@ struct GapRow<'a> {
     question: &'a tera::Value,
     state: &'static str,
     anchor: String,
-    answer: Option<&'a Answer>,
+    answer: Option<tera::Value>,
 }
 
 /// One entry of the page's table of contents: an anchor on the page.
@@ -353,7 +354,7 @@ fn answer_groups<'a>(
                 state: state_label(view.state),
                 new: view.new,
                 reflagged: view.reflagged,
-                answer: view.answer(s),
+                answer: view.answer(s).map(tera::Value::from_serializable),
             });
         }
     }
@@ -389,7 +390,7 @@ fn gaps<'a>(groups: &[AnswerGroup<'a>]) -> Vec<GapRow<'a>> {
             question: row.question,
             state: row.state,
             anchor: urls::question_anchor(row.id),
-            answer: row.answer,
+            answer: row.answer.clone(),
         })
         .collect()
 }
