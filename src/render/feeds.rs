@@ -99,10 +99,7 @@ pub fn waivers(h: &Handbook, a: &Assessment) -> Vec<u8> {
                 w.service,
                 w.question
             ),
-            link: h.url(&urls::with_anchor(
-                &urls::service(&w.service),
-                &urls::question_anchor(&w.question),
-            )),
+            link: h.url(&urls::service_answer(&w.service, &w.question)),
             updated: w.state_since(soon).unwrap_or(a.today),
             summary: format!(
                 "Expires {} ({} days left as of {}). Approver: {}. Reason: {}",

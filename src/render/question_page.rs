@@ -60,10 +60,7 @@ pub(crate) fn question_page<'a>(
         list.push(ServiceAnswer {
             service: &s.name,
             service_title: &s.title,
-            url: h.url(&urls::with_anchor(
-                &urls::service(&s.name),
-                &urls::question_anchor(&q.id),
-            )),
+            url: h.url(&urls::service_answer(&s.name, &q.id)),
             applies: state.is_some(),
             state: state.map_or("history", state_label),
             reflagged: entry.judged.is_some_and(|(_, reflagged)| reflagged),
