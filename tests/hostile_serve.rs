@@ -366,6 +366,9 @@ fn versions_listed(body: &str) -> BTreeSet<String> {
     listed.split_whitespace().map(str::to_string).collect()
 }
 
+/// How long the tree must be quiet before the burst test's server builds.
+const BURST_SETTLE: Duration = Duration::from_millis(80);
+
 #[test]
 fn a_long_burst_of_changes_never_publishes_a_half_updated_site() {
     let _serial = one_at_a_time();
@@ -374,7 +377,7 @@ fn a_long_burst_of_changes_never_publishes_a_half_updated_site() {
     let handbook = Handbook::new(&initial);
     // Each build reads for about 200 ms; a burst of changes never settles.
     let server = serve_listing(&handbook, Duration::from_millis(20), |config| {
-        config.limits.settle = Duration::from_millis(80);
+        config.limits.settle = BURST_SETTLE;
         config.limits.max_settle = Duration::from_millis(400);
     });
     let addr = server.addr();
@@ -386,18 +389,24 @@ fn a_long_burst_of_changes_never_publishes_a_half_updated_site() {
     let over = Arc::clone(&burst_over);
     let root = handbook.root().to_path_buf();
     let writer_names = names.clone();
-    // About 2.5 s of writes, one file every 25 ms, like a long checkout.
+    // About 2.5 s of writes, one file every 25 ms, like a long checkout. The
+    // writer returns the longest quiet it left between two writes.
     let writer = std::thread::spawn(move || {
+        let mut last_write = Instant::now();
+        let mut longest_quiet = Duration::ZERO;
         for version in 1..=10 {
             for name in &writer_names {
                 let _ = std::fs::write(
                     root.join(format!("content/{name}.txt")),
                     format!("v{version}"),
                 );
+                longest_quiet = longest_quiet.max(last_write.elapsed());
+                last_write = Instant::now();
                 std::thread::sleep(Duration::from_millis(25));
             }
         }
         over.store(true, Ordering::SeqCst);
+        longest_quiet
     });
 
     let started = Instant::now();
@@ -409,19 +418,29 @@ fn a_long_burst_of_changes_never_publishes_a_half_updated_site() {
         }
         std::thread::sleep(Duration::from_millis(30));
     }
-    let _ = writer.join();
+    let longest_quiet = writer.join().unwrap_or(Duration::MAX);
+    // A write stalled by a busy disk (dirty-page throttling can hold a small
+    // write for over half a second) leaves the tree quiet for longer than
+    // `settle` halfway through the burst; building that quiet, mixed tree is
+    // what serve promises, so only a burst that never paused must never show one.
+    let paused = longest_quiet >= BURST_SETTLE;
     let reply = wait_for_page(addr, "/", "the final state is published", |reply| {
         let versions = versions_listed(&reply.body);
-        if versions.len() > 1 {
-            return true;
-        }
-        versions.len() == 1 && versions.contains("v10")
+        (versions.len() > 1 && !paused) || (versions.len() == 1 && versions.contains("v10"))
     });
     let last = versions_listed(&reply.body);
-    assert!(
-        mixes.is_empty(),
-        "half-updated sites were published: {mixes:?}"
-    );
+    if paused {
+        eprintln!(
+            "the disk stalled the writer for {longest_quiet:?} (more than the {BURST_SETTLE:?} \
+             settle): the burst paused, so mixed sites were allowed ({} seen)",
+            mixes.len()
+        );
+    } else {
+        assert!(
+            mixes.is_empty(),
+            "half-updated sites were published: {mixes:?}"
+        );
+    }
     assert_eq!(last.into_iter().collect::<Vec<_>>(), ["v10"]);
     server.shutdown();
 }
