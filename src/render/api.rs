@@ -190,15 +190,18 @@ struct DatedWaiver<'a> {
     as_of: Date,
 }
 
-/// `value` as pretty JSON and a final newline, as [`to_bytes`] makes it.
+/// `value` as pretty JSON and a final newline: the one shape of orr's JSON files.
 fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     out.write_all(b"\n")
 }
 
 fn to_bytes(value: &impl Serialize) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    // Into memory, only serializing can fail, which these types never do.
+    if write_json(&mut bytes, value).is_err() {
+        bytes = b"\n".to_vec();
+    }
     bytes
 }
 

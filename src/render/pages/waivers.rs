@@ -148,6 +148,7 @@ pub(super) fn page<'a>(
     order: &RegisterOrder,
     index: usize,
 ) -> WaiversPage<'a> {
+    let count = page_count(a);
     let rows = index * WAIVERS_PER_PAGE..((index + 1) * WAIVERS_PER_PAGE).min(a.waivers.len());
     let mut groups = Vec::new();
     let mut before = 0;
@@ -171,10 +172,10 @@ pub(super) fn page<'a>(
         });
     }
     WaiversPage {
-        title: title(index, page_count(a)),
+        title: title(index, count),
         groups,
         total: a.waivers.len(),
-        pagination: pagination(h, a, index, rows, order.counts),
+        pagination: pagination(h, count, index, rows, order.counts),
         csv_url: h.url(urls::WAIVERS_CSV),
         json_url: h.url(urls::WAIVERS_JSON),
         feed_url: h.url(urls::WAIVERS_FEED),
@@ -191,12 +192,11 @@ fn title(index: usize, count: usize) -> String {
 
 fn pagination(
     h: &Handbook,
-    a: &Assessment,
+    count: usize,
     index: usize,
     rows: std::ops::Range<usize>,
     counts: [usize; GROUP_ORDER.len()],
 ) -> Pagination {
-    let count = page_count(a);
     let url = |number: usize| h.url(&urls::waivers_page(number));
     let number = index + 1;
     let (pages, states) = if count > 1 {
