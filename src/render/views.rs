@@ -401,7 +401,19 @@ pub struct GuidedQuestion<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::print_header_css;
+    use super::{print_header_css, state_label};
+    use crate::analyze::AnswerState;
+
+    /// Templates write the label as a class (`state-{{ a.state }}`) with no
+    /// filter, so a label must be one class name.
+    #[test]
+    fn every_state_label_is_one_class_name() {
+        use AnswerState::*;
+        for state in [Yes, Partial, No, Waived, Expired, Unanswered, NotApplicable] {
+            let label = state_label(state);
+            assert!(!label.is_empty() && !label.contains(char::is_whitespace), "{label:?}");
+        }
+    }
 
     #[test]
     fn the_print_header_is_one_css_string_whatever_the_title() {
