@@ -95,7 +95,7 @@ impl<'a> YamlLines<'a> {
         let (mut start, mut end) = (0usize, self.lines.len());
         let mut found = (1usize, 1usize);
         let mut parent_indent: isize = -1;
-        for seg in path {
+        for (depth, seg) in path.iter().enumerate() {
             let hit = match seg {
                 Seg::Key(key) => self.find_key(start, end, parent_indent, key),
                 Seg::Item(n) => self.find_item(start, end, parent_indent, *n),
@@ -103,6 +103,11 @@ impl<'a> YamlLines<'a> {
             match hit {
                 Some((line, col, indent)) => {
                     found = (line + 1, col + 1);
+                    // The last step's block is never searched: its end is not
+                    // needed (every answer of a file is located once).
+                    if depth + 1 == path.len() {
+                        break;
+                    }
                     let is_key = matches!(seg, Seg::Key(_));
                     end = self.block_end(line + 1, end, indent, is_key);
                     // An item's own line holds its first key (`- service: x`).
