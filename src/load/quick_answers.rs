@@ -43,17 +43,32 @@ fn flow_pairs(flow: &str) -> Option<Vec<(&str, &str)>> {
     if body.trim_matches(' ').is_empty() {
         return Some(pairs);
     }
-    // A set, not a scan of `pairs`: a hostile line may hold 100,000 keys.
-    let mut fields = foldhash::HashSet::default();
     for pair in body.split(',') {
-        let (field, value) = pair.trim_start_matches(' ').split_once(": ")?;
-        let value = flow_text(value.trim_matches(' '))?;
-        if !is_word(field) || !fields.insert(field) {
+        // A key is a word (no `:`), so its colon is the first one, and a
+        // space must follow it.
+        let (field, value) = pair.trim_start_matches(' ').split_once(':')?;
+        let value = flow_text(value.strip_prefix(' ')?.trim_matches(' '))?;
+        if !is_word(field) {
             return None;
         }
         pairs.push((field, value));
     }
-    Some(pairs)
+    (!repeats_a_key(&pairs)).then_some(pairs)
+}
+
+/// Whether two pairs share a key. An answer's line holds a few keys, which
+/// a scan compares fastest; a set above that, as a hostile line may hold
+/// 100,000.
+fn repeats_a_key(pairs: &[(&str, &str)]) -> bool {
+    const SCAN_UP_TO: usize = 8;
+    if pairs.len() <= SCAN_UP_TO {
+        return pairs
+            .iter()
+            .enumerate()
+            .any(|(i, (key, _))| pairs[..i].iter().any(|(seen, _)| seen == key));
+    }
+    let mut fields = foldhash::HashSet::default();
+    !pairs.iter().all(|(key, _)| fields.insert(*key))
 }
 
 /// Deepest nesting taken below an answer's key: a waiver's history event is 3.
