@@ -253,10 +253,10 @@ impl<'a> Reader<'a> {
     /// read (whose `key:` held nothing), each from a value built without
     /// the YAML parser ([`super::quick_answers`]), as if they had stood in
     /// the document: the same path, depth, counts and reports.
-    pub fn read_entries<T: Record>(
+    pub fn read_entries<'de, T: Record, D: Deserializer<'de, Error = serde_yaml::Error>>(
         &mut self,
         key: &'static str,
-        entries: Vec<(String, serde_yaml::Value)>,
+        entries: Vec<(String, D)>,
     ) -> Result<BTreeMap<String, T>, serde_yaml::Error> {
         self.path.push(Step::Key(Cow::Borrowed(key)));
         // Inside the document's mapping, then inside `key`'s.
@@ -265,7 +265,7 @@ impl<'a> Reader<'a> {
         let mut read = Vec::with_capacity(entries.len());
         for (id, value) in entries {
             let id = self.scalar(serde_yaml::Value::String(id))?.into_key();
-            let what = format!("`{id}`");
+            let what = ["`", &id, "`"].concat();
             self.path.push(Step::Key(Cow::Owned(id)));
             let record = value.deserialize_any(RecordVisitor::<T> {
                 r: &mut *self,

@@ -12,6 +12,7 @@ pub mod json_schema;
 pub mod markdown;
 mod memory;
 pub mod quick_answers;
+mod quick_value;
 pub mod raw;
 pub mod schema;
 mod walk;

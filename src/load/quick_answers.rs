@@ -12,17 +12,25 @@
 //! nesting) gives `None`, and the caller hands it to the YAML parser. A
 //! test holds the two to each other on the shapes at the edge.
 
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
+
+pub use super::quick_value::Quick;
 
 /// The question id and value of `chunk` (one entry of the answers mapping:
 /// its lines, with the comments and blank lines after it), when it is
-/// written in a shape this module takes.
+/// written in a shape this module takes, as the YAML parser's value.
 pub fn value(chunk: &str) -> Option<(String, Value)> {
+    quick(chunk).map(|(key, value)| (key.to_string(), value.to_yaml()))
+}
+
+/// [`value`], borrowing `chunk`'s text: what the loader reads a service's
+/// answers from, with no YAML value built.
+pub fn quick(chunk: &str) -> Option<(&str, Quick<'_>)> {
     flow_line(chunk).or_else(|| block(chunk))
 }
 
 /// A one-line flow mapping: `  q1: {status: yes, evidence: x}`.
-fn flow_line(chunk: &str) -> Option<(String, Value)> {
+fn flow_line(chunk: &str) -> Option<(&str, Quick<'_>)> {
     let (line, rest) = chunk.split_once('\n').unwrap_or((chunk, ""));
     if !rest.lines().all(is_blank_or_comment) {
         return None;
@@ -32,7 +40,7 @@ fn flow_line(chunk: &str) -> Option<(String, Value)> {
         return None;
     }
     let body = body.strip_prefix(' ')?.trim_start_matches(' ');
-    Some((key.to_string(), flow_mapping(body.trim_end_matches(' '))?))
+    Some((key, flow_mapping(body.trim_end_matches(' '))?))
 }
 
 /// The pairs of a one-line flow mapping `{a: b, c: d}` of [`text`] values,
@@ -59,7 +67,7 @@ fn flow_pairs(flow: &str) -> Option<Vec<(&str, &str)>> {
 /// Whether two pairs share a key. An answer's line holds a few keys, which
 /// a scan compares fastest; a set above that, as a hostile line may hold
 /// 100,000.
-fn repeats_a_key(pairs: &[(&str, &str)]) -> bool {
+fn repeats_a_key<V>(pairs: &[(&str, V)]) -> bool {
     const SCAN_UP_TO: usize = 8;
     if pairs.len() <= SCAN_UP_TO {
         return pairs
@@ -77,7 +85,7 @@ const MAX_BLOCK_DEPTH: usize = 6;
 /// A block: the key alone on its line, then `key: value` lines, nested
 /// mappings, and lists of one-line flow mappings or texts, each deeper than
 /// its parent.
-fn block(chunk: &str) -> Option<(String, Value)> {
+fn block(chunk: &str) -> Option<(&str, Quick<'_>)> {
     let mut lines: Vec<(usize, &str)> = Vec::new();
     for line in chunk.split('\n') {
         if line.contains(['\r', '\t']) {
@@ -98,24 +106,27 @@ fn block(chunk: &str) -> Option<(String, Value)> {
     if used != body.len() {
         return None;
     }
-    Some((key.to_string(), value))
+    Some((key, value))
 }
 
 /// The mapping whose keys stand at column `at`, from the first of `lines`;
 /// with how many lines it holds.
-fn block_map(lines: &[(usize, &str)], at: usize, depth: usize) -> Option<(Value, usize)> {
+fn block_map<'t>(
+    lines: &[(usize, &'t str)],
+    at: usize,
+    depth: usize,
+) -> Option<(Quick<'t>, usize)> {
     if depth > MAX_BLOCK_DEPTH {
         return None;
     }
-    let mut map = Mapping::new();
+    let mut map = Vec::new();
     let mut i = 0;
     while let Some(&(indent, content)) = lines.get(i) {
         if indent < at {
             break;
         }
         let (key, rest) = content.split_once(':')?;
-        let key = Value::String(key.to_string());
-        if indent > at || !key.as_str().is_some_and(is_word) || map.contains_key(&key) {
+        if indent > at || !is_word(key) {
             return None;
         }
         i += 1;
@@ -126,13 +137,17 @@ fn block_map(lines: &[(usize, &str)], at: usize, depth: usize) -> Option<(Value,
         } else {
             block_value(rest.strip_prefix(' ')?.trim_start_matches(' '))?
         };
-        map.insert(key, value);
+        map.push((key, value));
     }
-    Some((Value::Mapping(map), i))
+    (!repeats_a_key(&map)).then_some((Quick::Map(map), i))
 }
 
 /// What a key alone on its line holds: a list or a mapping, deeper than `at`.
-fn block_nested(lines: &[(usize, &str)], at: usize, depth: usize) -> Option<(Value, usize)> {
+fn block_nested<'t>(
+    lines: &[(usize, &'t str)],
+    at: usize,
+    depth: usize,
+) -> Option<(Quick<'t>, usize)> {
     let &(inner, first) = lines.first()?;
     if inner <= at {
         return None;
@@ -152,25 +167,25 @@ fn block_nested(lines: &[(usize, &str)], at: usize, depth: usize) -> Option<(Val
         items.push(block_value(item)?);
     }
     let used = items.len();
-    Some((Value::Sequence(items), used))
+    Some((Quick::List(items), used))
 }
 
 /// A value on the line of its key or list dash in a block: a
 /// [`block_text`] or a one-line flow mapping.
-fn block_value(value: &str) -> Option<Value> {
+fn block_value(value: &str) -> Option<Quick<'_>> {
     if value.starts_with('{') {
         return flow_mapping(value);
     }
-    block_text(value).map(|t| Value::String(t.to_string()))
+    block_text(value).map(Quick::Text)
 }
 
 /// A one-line flow mapping of [`flow_text`]s, as a value.
-fn flow_mapping(value: &str) -> Option<Value> {
+fn flow_mapping(value: &str) -> Option<Quick<'_>> {
     let map = flow_pairs(value)?
         .into_iter()
-        .map(|(k, v)| (Value::String(k.to_string()), Value::String(v.to_string())))
+        .map(|(k, v)| (k, Quick::Text(v)))
         .collect();
-    Some(Value::Mapping(map))
+    Some(Quick::Map(map))
 }
 
 /// A question id as a key: a [`is_word`] starting with a lower-case letter.

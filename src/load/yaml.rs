@@ -60,15 +60,15 @@ const MARK: &str = "__orr_answers_read_apart__";
 fn read_service_by_answers(
     source: &SourceFile,
 ) -> Option<(super::raw::ServiceRaw, Vec<Diagnostic>)> {
-    use super::quick_answers::{answer_chunks, has_anchor, value};
+    use super::quick_answers::{answer_chunks, has_anchor, quick};
     let text = source.text.as_str();
     if has_anchor(text) {
         return None;
     }
     let chunks = answer_chunks(text)?;
-    let answers: Vec<(String, serde_yaml::Value)> = chunks
+    let answers: Vec<(String, super::quick_answers::Quick)> = chunks
         .iter()
-        .map(|&(start, end)| value(&text[start..end]))
+        .map(|&(start, end)| quick(&text[start..end]).map(|(id, value)| (id.to_string(), value)))
         .collect::<Option<_>>()?;
     let mut ids: Vec<&str> = answers.iter().map(|(id, _)| id.as_str()).collect();
     ids.sort_unstable();
