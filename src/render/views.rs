@@ -411,7 +411,10 @@ mod tests {
         use AnswerState::*;
         for state in [Yes, Partial, No, Waived, Expired, Unanswered, NotApplicable] {
             let label = state_label(state);
-            assert!(!label.is_empty() && !label.contains(char::is_whitespace), "{label:?}");
+            assert!(
+                !label.is_empty() && !label.contains(char::is_whitespace),
+                "{label:?}"
+            );
         }
     }
 
