@@ -185,26 +185,41 @@ impl<'a> KeepsIoError<'a> {
     fn new(out: &'a mut dyn io::Write) -> Self {
         KeepsIoError {
             out,
-            buffer: Vec::with_capacity(PAGE_CHUNK),
+            // Pieces under a chunk are gathered until the buffer holds one,
+            // so it never holds two.
+            buffer: Vec::with_capacity(2 * PAGE_CHUNK),
             error: None,
         }
     }
 
-    /// Hands the buffer on, keeping the error if that fails.
+    /// `result`, with its error kept.
+    fn kept(&mut self, result: io::Result<()>) -> io::Result<()> {
+        result.inspect_err(|e| {
+            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    /// Hands the buffer on.
     fn pass_on(&mut self) -> io::Result<()> {
         let written = self.out.write_all(&self.buffer);
         self.buffer.clear();
-        written.inspect_err(|e| {
-            self.error = Some(io::Error::new(e.kind(), e.to_string()));
-        })
+        self.kept(written)
     }
 }
 
 impl io::Write for KeepsIoError<'_> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.buffer.extend_from_slice(bytes);
-        if self.buffer.len() >= PAGE_CHUNK {
+        if bytes.len() >= PAGE_CHUNK {
+            // A large piece (a 5,000-service dashboard's heat map is tens of
+            // MB) goes straight on, not copied into the buffer first.
             self.pass_on()?;
+            let written = self.out.write_all(bytes);
+            self.kept(written)?;
+        } else {
+            self.buffer.extend_from_slice(bytes);
+            if self.buffer.len() >= PAGE_CHUNK {
+                self.pass_on()?;
+            }
         }
         Ok(bytes.len())
     }
@@ -215,9 +230,8 @@ impl io::Write for KeepsIoError<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.pass_on()?;
-        self.out.flush().inspect_err(|e| {
-            self.error = Some(io::Error::new(e.kind(), e.to_string()));
-        })
+        let flushed = self.out.flush();
+        self.kept(flushed)
     }
 }
 
