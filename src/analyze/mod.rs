@@ -12,7 +12,6 @@ pub mod trail;
 mod waivers;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -20,7 +19,7 @@ use serde::Serialize;
 
 use crate::date::days_between;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Answer, Decision, Handbook, Level, Service, Status};
+use crate::model::{Answer, Decision, Handbook, Level, Question, Service, Status};
 pub use availability::DependencyView;
 pub use contracts::{BlastRadius, ContractFinding, ContractKind};
 pub use rulings::{bank_version_at_least, readiness_band, CeilingStatus, RiskJudgement, RiskZone};
@@ -160,15 +159,12 @@ impl Counts {
     }
 }
 
-/// One applicable question as it stands for a service.
+/// One applicable question as it stands for a service: 16 bytes, as there
+/// is one for each service and applicable question (1.25M at 5,000
+/// services); the question's id and category are the question's
+/// ([`AnswerView::question`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct AnswerView {
-    /// Shared by every service's view of the question (about 200k views at
-    /// 1,000 services), as is `category`.
-    #[serde(serialize_with = "serialize_str")]
-    pub question: Arc<str>,
-    #[serde(serialize_with = "serialize_str")]
-    pub category: Arc<str>,
     pub level: Level,
     pub state: AnswerState,
     /// Added to the bank after the service's last review.
@@ -177,7 +173,6 @@ pub struct AnswerView {
     /// `revised`: it counts as unanswered until re-confirmed.
     pub reflagged: bool,
     /// The question's place in `handbook.questions`.
-    #[serde(skip)]
     pub number: u32,
     /// Where the service's answer to the question sits in its `answers`:
     /// found once here, so pages listing 250k answers search for none.
@@ -186,6 +181,11 @@ pub struct AnswerView {
 }
 
 impl AnswerView {
+    /// The question this view is of, in `handbook` (the one judged).
+    pub fn question<'h>(&self, handbook: &'h Handbook) -> &'h Question {
+        &handbook.questions[self.number as usize]
+    }
+
     /// The answer `service` (the service this view is of) gave, if any.
     pub fn answer<'s>(&self, service: &'s Service) -> Option<&'s Answer> {
         self.answer.map(|i| service.answers.at(i as usize))
@@ -243,13 +243,12 @@ pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
     let graph = availability::Graph::new(handbook);
     let risk_zone = RiskZone::new(handbook.config.policy.risk_blocker_score);
     let mut findings = graph.cycle_findings();
-    let ids = QuestionIds::new(handbook);
     // Each service is judged on its own, so they are judged in parallel; the
     // collected order is the handbook's, so the output stays deterministic.
     let judged: Vec<(ServiceAssessment, Vec<Diagnostic>)> = handbook
         .services
         .par_iter()
-        .map(|s| assess_service(handbook, &ids, &graph, &risk_zone, s, today))
+        .map(|s| assess_service(handbook, &graph, &risk_zone, s, today))
         .collect();
     let ceilings: Vec<(Option<f64>, CeilingStatus)> = judged
         .iter()
@@ -305,34 +304,20 @@ pub fn answer_state(answer: Option<&Answer>, today: Date) -> AnswerState {
     }
 }
 
-/// Each question's id and category, made once and shared by every view.
-struct QuestionIds(Vec<(Arc<str>, Arc<str>)>);
-
-impl QuestionIds {
-    fn new(handbook: &Handbook) -> Self {
-        QuestionIds(
-            handbook
-                .questions
-                .iter()
-                .map(|q| (Arc::from(q.id.as_str()), Arc::from(q.category.as_str())))
-                .collect(),
-        )
-    }
-}
-
-fn serialize_str<S: serde::Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(value)
-}
-
 /// The question ids of `answers`, for asking whether an answer is among them
 /// (foldhash: hundreds of lookups per service, and only membership is asked).
-pub(crate) fn questions_of(answers: &[AnswerView]) -> foldhash::HashSet<&str> {
-    answers.iter().map(|a| &*a.question).collect()
+pub(crate) fn questions_of<'h>(
+    handbook: &'h Handbook,
+    answers: &[AnswerView],
+) -> foldhash::HashSet<&'h str> {
+    answers
+        .iter()
+        .map(|a| a.question(handbook).id.as_str())
+        .collect()
 }
 
 fn assess_service(
     handbook: &Handbook,
-    ids: &QuestionIds,
     graph: &availability::Graph,
     risk_zone: &RiskZone,
     service: &Service,
@@ -348,12 +333,11 @@ fn assess_service(
     let mut new_questions = Vec::new();
     let mut findings = Vec::new();
 
-    for (number, (q, (id, category))) in handbook
+    for (number, q) in handbook
         .questions
         .iter()
-        .zip(&ids.0)
         .enumerate()
-        .filter(|(_, (q, _))| q.applies_to(&service.tags, service.tier, today))
+        .filter(|(_, q)| q.applies_to(&service.tags, service.tier, today))
     {
         let position = service.answers.position(&q.id);
         let answer = position.map(|i| service.answers.at(i));
@@ -369,8 +353,6 @@ fn assess_service(
             new_questions.push(q.id.clone());
         }
         answers.push(AnswerView {
-            question: Arc::clone(id),
-            category: Arc::clone(category),
             level: q.level,
             state,
             new,
@@ -505,7 +487,7 @@ fn assess_service(
             }
         })
         .collect();
-    let applicable = questions_of(&answers);
+    let applicable = questions_of(handbook, &answers);
     let history_answers = service
         .answers
         .keys()

@@ -117,7 +117,7 @@ pub(super) fn history_answer_warnings(
     applicable: &[AnswerView],
     today: Date,
 ) -> Vec<Diagnostic> {
-    let counted = super::questions_of(applicable);
+    let counted = super::questions_of(handbook, applicable);
     service
         .answers
         .values()

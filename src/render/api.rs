@@ -379,9 +379,10 @@ fn detail<'a>(
             .iter()
             .map(|view| {
                 let answer = view.answer(s);
+                let question = view.question(h);
                 AnswerOut {
-                    question: &view.question,
-                    category: &view.category,
+                    question: &question.id,
+                    category: &question.category,
                     level: view.level,
                     state: view.state,
                     new: view.new,

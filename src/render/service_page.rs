@@ -203,7 +203,7 @@ pub(crate) fn service_page<'a>(
             severity: &p.severity,
         })
         .collect();
-    let not_applicable = not_applicable_rows(h, fragments, s, sa);
+    let not_applicable = not_applicable_rows(fragments, s, sa);
     let toc = contents(
         &answers,
         gaps.len(),
@@ -332,16 +332,15 @@ fn answer_groups<'a>(
         .iter()
         .filter(|v| v.state != AnswerState::NotApplicable);
     for view in counted {
-        let Some(question) = fragments.question(h, &view.question) else {
-            continue;
-        };
-        if groups.last().is_none_or(|g| g.id != &*view.category) {
+        let q = view.question(h);
+        let question = &fragments.questions[view.number as usize];
+        if groups.last().is_none_or(|g| g.id != q.category) {
             let readiness: Option<&CategoryReadiness> =
-                sa.categories.iter().find(|r| *r.category == *view.category);
+                sa.categories.iter().find(|r| *r.category == q.category);
             groups.push(AnswerGroup {
-                id: &view.category,
-                title: fragments.lookup.category_title(&view.category),
-                url: h.url(&urls::category(&view.category)),
+                id: &q.category,
+                title: fragments.lookup.category_title(&q.category),
+                url: h.url(&urls::category(&q.category)),
                 pct: readiness.and_then(|r| r.readiness).map(pct),
                 counts: readiness.map(|r| r.counts).unwrap_or_default(),
                 rows: Vec::new(),
@@ -349,7 +348,7 @@ fn answer_groups<'a>(
         }
         if let Some(group) = groups.last_mut() {
             group.rows.push(AnswerRow {
-                id: &view.question,
+                id: &q.id,
                 question,
                 state: state_label(view.state),
                 new: view.new,
@@ -363,7 +362,6 @@ fn answer_groups<'a>(
 
 /// The applicable questions the service answered `n/a`, in checklist order.
 fn not_applicable_rows<'a>(
-    h: &'a Handbook,
     fragments: &'a Fragments<'a>,
     s: &'a Service,
     sa: &'a ServiceAssessment,
@@ -373,7 +371,7 @@ fn not_applicable_rows<'a>(
         .filter(|v| v.state == AnswerState::NotApplicable)
         .filter_map(|v| {
             Some(NotApplicableRow {
-                question: fragments.question(h, &v.question)?,
+                question: &fragments.questions[v.number as usize],
                 not_applicable: v.answer(s)?.not_applicable.as_deref()?,
             })
         })
