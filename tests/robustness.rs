@@ -1070,6 +1070,39 @@ fn the_same_content_and_day_give_byte_identical_output() {
     assert_eq!(r1.stderr, r2.stderr);
 }
 
+/// Tera's own `group_by` gathers groups in a randomly seeded map, so a
+/// handbook template grouping services by owner listed the owners in a new
+/// order on every build; orr's keeps the order they first appear in.
+#[test]
+fn a_template_grouping_services_gives_the_same_bytes_every_build() {
+    let overlay = tempfile::tempdir().unwrap();
+    let templates = overlay.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("services.html"),
+        "{% extends \"base.html\" %}{% block content %}<ol>\
+         {% for owner, list in services | group_by(attribute=\"owner\") %}\
+         <li>{{ owner }}: {% for s in list %}{{ s.name }} {% endfor %}</li>{% endfor %}\
+         </ol>{% endblock content %}",
+    )
+    .unwrap();
+    let dir = handbook("valid", &[overlay.path()]);
+    let pages: Vec<String> = (0..4)
+        .map(|_| read(&build(dir.path(), &[]).join("services/index.html")))
+        .collect();
+    let owners = |page: &str| -> Vec<String> {
+        page.split("<li>")
+            .skip(1)
+            .map(|item| item.split(':').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let first = owners(&pages[0]);
+    assert!(first.len() >= 5, "{}", pages[0]);
+    for page in &pages[1..] {
+        assert_eq!(owners(page), first, "the groups came in another order");
+    }
+}
+
 fn nasty_broken() -> tempfile::TempDir {
     case(
         "valid",

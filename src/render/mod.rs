@@ -11,6 +11,7 @@ pub mod api;
 mod escape;
 mod feeds;
 mod figures;
+mod filters;
 mod fragments;
 pub mod lazy;
 mod lookup;

@@ -87,6 +87,7 @@ pub fn load(
 ) -> Option<Tera> {
     let mut tera = Tera::new();
     tera.set_escape_fn(super::escape::escape_html);
+    super::filters::register(&mut tera);
     let mut all: Vec<(String, String)> = BUILTIN_TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
