@@ -267,8 +267,9 @@ impl Engine {
             }
         });
         // Freeing the judged handbook takes about 30 ms at 1,000 services;
-        // the caller need not wait for it to report the build.
-        std::thread::spawn(move || drop(checked));
+        // the caller need not wait for it to report the build. Where no
+        // thread can be had (a process limit), it is freed here instead.
+        let _ = std::thread::Builder::new().spawn(move || drop(checked));
         match written {
             Ok((files, pages)) => Ok(Built::Written {
                 files,

@@ -22,6 +22,10 @@ pub fn register(tera: &mut tera::Tera) {
 /// attribute to the items holding it, in first-appearance order; items whose
 /// attribute is null are left out, and an item without it is an error.
 fn group_by(items: &[Value], kwargs: Kwargs, _: &State) -> TeraResult<Map> {
+    // As Tera's: an empty list is an empty map, whatever the arguments.
+    if items.is_empty() {
+        return Ok(Map::new());
+    }
     let attribute = kwargs.must_get::<&str>("attribute")?;
     let mut groups: Vec<(Key<'static>, Vec<Value>)> = Vec::new();
     // Where each key's group is, so that many groups stay cheap to find.
@@ -103,6 +107,13 @@ mod tests {
             &services(),
         );
         assert_eq!(out, "zeta:s0 s4 | alpha:s1 s3 | mid:s2 s6 | beta:s5 | ");
+    }
+
+    #[test]
+    fn an_empty_list_is_an_empty_map_as_with_teras_filter() {
+        let mut context = tera::Context::new();
+        context.insert("nobody", &Vec::<Value>::new());
+        assert_eq!(render("{{ nobody | group_by | length }}", &context), "0");
     }
 
     #[test]
