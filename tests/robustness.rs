@@ -1169,6 +1169,18 @@ fn duplicate_fields_point_at_the_second_occurrence() {
         At(SVC, 7, Some(5)),
         &r.stderr,
     );
+    // In a one-line flow mapping, the repeat is on that line, not at the
+    // next answer's `status:` below it.
+    let (r, diags) = check_minimal_with(
+        "services/checkout.yaml",
+        &svc("answers:\n  capacity-replica-peak: {status: no, plan: x, status: yes}\n  capacity-restore:\n    status: no\n"),
+    );
+    assert_at(
+        &diags,
+        "duplicate key `status`",
+        At(SVC, 5, Some(48)),
+        &r.stderr,
+    );
 }
 
 #[test]

@@ -164,8 +164,14 @@ fn duplicated_key(message: &str) -> Option<&str> {
 }
 
 /// 1-based line and column of the second `key:` at one indentation, searching
-/// from 1-based line `from` of `yaml`.
+/// from 1-based line `from` of `yaml`; when line `from` holds a one-line flow
+/// mapping with `key` twice, the second is there (the answers below it are
+/// other mappings).
 fn second_occurrence(yaml: &str, key: &str, from: usize) -> Option<(usize, usize)> {
+    let line = yaml.lines().nth(from.saturating_sub(1));
+    if let Some(column) = line.and_then(|line| second_in_flow(line, key)) {
+        return Some((from.max(1), column));
+    }
     let mut first_column = None;
     for (i, line) in yaml.lines().enumerate().skip(from.saturating_sub(1)) {
         let Some(column) = super::yaml_locate::key_at(line, key) else {
@@ -178,6 +184,16 @@ fn second_occurrence(yaml: &str, key: &str, from: usize) -> Option<(usize, usize
         }
     }
     None
+}
+
+/// 1-based column of the second `key:` that opens a pair (after `{` or `,`)
+/// of the flow mapping on `line`.
+fn second_in_flow(line: &str, key: &str) -> Option<usize> {
+    let pair = [key, ":"].concat();
+    line.match_indices(&pair)
+        .filter(|&(at, _)| line[..at].trim_end_matches(' ').ends_with(['{', ',']))
+        .nth(1)
+        .map(|(at, _)| line[..at].chars().count() + 1)
 }
 
 /// Deserializes a map whose keys must be unique (YAML itself keeps the last silently).
