@@ -190,10 +190,10 @@ struct DatedWaiver<'a> {
     as_of: Date,
 }
 
-/// `value` as pretty JSON and a final newline: the one shape of orr's JSON files.
-/// Writes `value` as pretty JSON and a newline. Generic over the writer:
-/// serde_json writes a token at a time, and through a `dyn Write` each
-/// token was a virtual call (the data files are a tenth of a build).
+/// `value` as pretty JSON and a final newline: the one shape of orr's JSON
+/// files. Generic over the writer: serde_json writes a token at a time, and
+/// through a `dyn Write` each token was a virtual call (the data files are a
+/// tenth of a build).
 fn write_json(mut out: impl Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut out, value)?;
     out.write_all(b"\n")?;
@@ -201,7 +201,7 @@ fn write_json(mut out: impl Write, value: &impl Serialize) -> io::Result<()> {
 }
 
 /// Gathers a site-wide file in `SHARED_CHUNK` pieces before handing it to
-/// the sink's `dyn Write`, for the same reason.
+/// the sink's unbuffered `dyn Write`, for the same reason.
 fn buffered(out: &mut dyn Write) -> BufWriter<&mut dyn Write> {
     BufWriter::with_capacity(SHARED_CHUNK, out)
 }

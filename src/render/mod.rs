@@ -178,8 +178,8 @@ struct KeepsIoError<'a> {
     error: Option<io::Error>,
 }
 
-/// How much of a page is gathered before it goes to the sink's writer: as
-/// much as the disk sink buffers, so that its `BufWriter` passes it through.
+/// How much of a page is gathered before it goes to the sink's writer,
+/// which writes each piece straight into the page's file.
 const PAGE_CHUNK: usize = 128 * 1024;
 
 impl<'a> KeepsIoError<'a> {

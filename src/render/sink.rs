@@ -6,7 +6,7 @@
 //! the site than the pages being rendered at that moment.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -21,7 +21,9 @@ pub trait Sink: Sync {
     /// The file at `path`, made by `write` into the writer it is handed. A
     /// sink that writes files streams the bytes there, so a page is never
     /// held whole (the dashboard of 5,000 services is 38 MB); by default
-    /// they are collected and [`Sink::put`].
+    /// they are collected and [`Sink::put`]. The writer is not buffered:
+    /// `write` hands it large pieces (each caller gathers its own, behind a
+    /// concrete writer, rather than paying a virtual call per small piece).
     fn stream(
         &self,
         path: String,
@@ -107,17 +109,12 @@ impl Sink for DiskSink {
         write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()> {
         let file = self.file_for(&path)?;
-        let created = File::create(&file).map_err(|e| naming(&file, e))?;
-        let mut out = BufWriter::with_capacity(STREAM_BUFFER, created);
+        let mut out = File::create(&file).map_err(|e| naming(&file, e))?;
         write(&mut out)?;
-        out.flush().map_err(|e| naming(&file, e))?;
         self.tally.count(&path);
         Ok(())
     }
 }
-
-/// How much of a streamed file is gathered before each write to disk.
-const STREAM_BUFFER: usize = 128 * 1024;
 
 /// Collects the site in memory.
 #[derive(Debug, Default)]
