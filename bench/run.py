@@ -7,8 +7,9 @@ tmpfs directory, then times, RUNS times each:
   - `orr check --today DAY`,
   - one `orr serve` edit: from writing one service file to the `reload` event
     on /__orr/events (one server, RUNS edits),
-and, where `zola` or `hugo` is on PATH, the peer's build of as many plain
-Markdown pages as orr built. Wall time and CPU are per process; peak RSS is the
+and, where `zola` or `hugo` is on PATH (or the pinned Hugo in bench/.peers),
+the peer's build of as many plain Markdown pages as orr built, each right
+after one of orr's builds, with the ratio of the two. Wall time and CPU are per process; peak RSS is the
 child's own (os.wait4). It prints medians and ranges as Markdown tables with
 the command line, ready for the README.
 
@@ -214,7 +215,14 @@ class OrrFigures:
     serve_rss: int = 0
 
 
-def time_build(orr, root, out, today, runs, figures):
+def time_builds(orr, root, out, today, runs, figures, peers, work):
+    """RUNS rounds of one `orr build` followed by one build of each peer on
+    as many plain pages (written after the first round, untimed). The
+    rounds alternate so that a machine whose speed drifts (1.6 times within
+    an hour, seen on the 2-core machine) slows orr and its peers alike, and
+    each round's ratio compares builds seconds apart. Returns the peers'
+    figures."""
+    peer_rows = []
     for i in range(runs):
         remove(out)
         run = must_succeed(
@@ -227,7 +235,13 @@ def time_build(orr, root, out, today, runs, figures):
             built = re.search(r"built (\d+) pages?", run.stdout)
             figures.pages = int(built.group(1)) if built else tree_html_pages(out)
             figures.output_bytes = tree_bytes(out)
+            peer_rows = [make_peer(*peer, work, figures) for peer in peers]
+        for peer in peer_rows:
+            time_peer_once(peer, run.wall, i, runs)
     remove(out)
+    for peer in peer_rows:
+        remove(peer.root)
+    return peer_rows
 
 
 def time_check(orr, root, today, runs, figures):
@@ -460,11 +474,16 @@ curl -s http://localhost:9090/metrics | grep service_{n}
 @dataclass
 class PeerFigures:
     name: str
+    path: str
     version: str
     pages: int
     services: int
+    root: str
+    out: str
     output_bytes: int = 0
     build: Series = field(default_factory=Series)
+    # orr's build wall time over the peer's, round by round.
+    ratios: list = field(default_factory=list)
 
 
 # Where --install-peers puts the Hugo release the issue's measurements used
@@ -572,21 +591,38 @@ def peer_command(name, path, root, out):
     return [path, "--root", root, "build", "--output-dir", out]
 
 
-def time_peer(name, path, version, work, services, pages, runs):
-    figures = PeerFigures(name=name, version=version, pages=pages, services=services)
-    root = os.path.join(work, f"{name}-{pages}")
-    out = os.path.join(work, f"{name}-{pages}-out")
-    (make_hugo_site if name == "hugo" else make_zola_site)(root, pages)
-    for i in range(runs):
-        remove(out)
-        run = must_succeed(run_measured(peer_command(name, path, root, out)), f"{name} build")
-        figures.build.add(run)
-        log(f"  {name} {i + 1}/{runs}: {run.wall:.2f} s, {size(run.rss)}")
-        if i == 0:
-            figures.output_bytes = tree_bytes(out)
-    remove(out)
-    remove(root)
+def make_peer(name, path, version, work, orr_figures):
+    """The peer's site of as many plain pages as orr built, ready to time."""
+    pages = orr_figures.pages
+    tag = f"{version.replace(' ', '-')}-{pages}"
+    figures = PeerFigures(name=name, path=path, version=version, pages=pages,
+                          services=orr_figures.services, root=os.path.join(work, tag),
+                          out=os.path.join(work, f"{tag}-out"))
+    (make_hugo_site if name == "hugo" else make_zola_site)(figures.root, pages)
     return figures
+
+
+def time_peer_once(figures, orr_wall, i, runs):
+    """One build of the peer, right after orr's build of round i."""
+    remove(figures.out)
+    run = must_succeed(run_measured(peer_command(figures.name, figures.path, figures.root,
+                                                 figures.out)), f"{figures.name} build")
+    figures.build.add(run)
+    figures.ratios.append(orr_wall / run.wall)
+    log(f"  {figures.version} {i + 1}/{runs}: {run.wall:.2f} s, {size(run.rss)}")
+    if i == 0:
+        figures.output_bytes = tree_bytes(figures.out)
+    remove(figures.out)
+
+
+def times(values):
+    """Median ratio with the range, e.g. `2.31× (2.20–2.45)`."""
+    if not values:
+        return "–"
+    median = statistics.median(values)
+    if len(values) == 1:
+        return f"{median:.2f}×"
+    return f"{median:.2f}× ({min(values):.2f}–{max(values):.2f})"
 
 
 # ---------------------------------------------------------------- report
@@ -642,14 +678,17 @@ def report(command, args, work, orr_rows, peer_rows, trail_rows, load_before):
     if peer_rows:
         lines += [
             "",
-            "Peers, same sitting, as many plain Markdown pages as orr built for N services:",
+            "Peers on as many plain Markdown pages as orr built for N services, each build "
+            "run right after one of orr's (rounds alternated); `orr ÷ peer` is orr's build "
+            "wall time over the peer's, round by round:",
             "",
-            "| peer | N services | pages | build wall | CPU | peak RSS | output |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| peer | N services | pages | build wall | CPU | peak RSS | output | orr ÷ peer |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for p in peer_rows:
             lines.append(f"| {p.version} | {p.services:,} | {p.pages:,} | {seconds(p.build.walls)} "
-                         f"| {seconds(p.build.cpus)} | {size(max(p.build.rss))} | {disk_size(p.output_bytes)} |")
+                         f"| {seconds(p.build.cpus)} | {size(max(p.build.rss))} | {disk_size(p.output_bytes)} "
+                         f"| {times(p.ratios)} |")
     if trail_rows:
         lines += trail_report(trail_rows)
     return "\n".join(lines) + "\n"
@@ -712,13 +751,12 @@ def main(argv):
             log(f"{services} services: generating")
             root = generate(work, services, args.seed)
             figures = OrrFigures(services=services)
-            time_build(orr, root, os.path.join(work, f"site-{services}"), args.today, args.runs, figures)
+            peer_rows += time_builds(orr, root, os.path.join(work, f"site-{services}"), args.today,
+                                     args.runs, figures, peers, work)
             time_check(orr, root, args.today, args.runs, figures)
             if not args.no_serve:
                 time_serve_edits(orr, root, args.today, args.runs, figures)
             orr_rows.append(figures)
-            for name, path, version in peers:
-                peer_rows.append(time_peer(name, path, version, work, services, figures.pages, args.runs))
             if not args.keep:
                 remove(root)
             if args.trail:
