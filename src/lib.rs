@@ -30,5 +30,6 @@ pub mod resolve;
 pub mod serve;
 pub mod source;
 pub mod svg;
+pub mod text;
 pub mod urls;
 pub mod wa_lens;

@@ -32,7 +32,7 @@ impl SourceFile {
         let newlines = text.bytes().filter(|&b| b == b'\n').count();
         let mut line_starts = Vec::with_capacity(newlines + 1);
         line_starts.push(0);
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let chars_before_chunk = if text.is_ascii() {
             Vec::new()
         } else {
@@ -210,6 +210,13 @@ fn serialize_str<S: serde::Serializer>(value: &Arc<str>, serializer: S) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_follow_every_newline() {
+        let file = SourceFile::new("x.yaml", "a\n\nbc\r\nd\n");
+        assert_eq!(file.line_starts, [0, 2, 3, 7, 9]);
+        assert_eq!(file.line_col(7), (4, 1));
+    }
 
     #[test]
     fn an_ascii_file_finds_columns_as_the_character_index_would() {

@@ -14,6 +14,8 @@
 
 use serde_yaml::Value;
 
+use crate::text::{lines, lines_inclusive, split, split_once};
+
 pub use super::quick_value::Quick;
 
 /// The question id and value of `chunk` (one entry of the answers mapping:
@@ -31,11 +33,11 @@ pub fn quick(chunk: &str) -> Option<(&str, Quick<'_>)> {
 
 /// A one-line flow mapping: `  q1: {status: yes, evidence: x}`.
 fn flow_line(chunk: &str) -> Option<(&str, Quick<'_>)> {
-    let (line, rest) = chunk.split_once('\n').unwrap_or((chunk, ""));
-    if !rest.lines().all(is_blank_or_comment) {
+    let (line, rest) = split_once(chunk, b'\n').unwrap_or((chunk, ""));
+    if !lines(rest).all(is_blank_or_comment) {
         return None;
     }
-    let (key, body) = line.trim_start_matches(' ').split_once(':')?;
+    let (key, body) = split_once(line.trim_start_matches(' '), b':')?;
     if !is_key(key) {
         return None;
     }
@@ -51,10 +53,10 @@ fn flow_pairs(flow: &str) -> Option<Vec<(&str, &str)>> {
     if body.trim_matches(' ').is_empty() {
         return Some(pairs);
     }
-    for pair in body.split(',') {
+    for pair in split(body, b',') {
         // A key is a word (no `:`), so its colon is the first one, and a
         // space must follow it.
-        let (field, value) = pair.trim_start_matches(' ').split_once(':')?;
+        let (field, value) = split_once(pair.trim_start_matches(' '), b':')?;
         let value = flow_text(value.strip_prefix(' ')?.trim_matches(' '))?;
         if !is_word(field) {
             return None;
@@ -87,7 +89,7 @@ const MAX_BLOCK_DEPTH: usize = 6;
 /// its parent.
 fn block(chunk: &str) -> Option<(&str, Quick<'_>)> {
     let mut lines: Vec<(usize, &str)> = Vec::new();
-    for line in chunk.split('\n') {
+    for line in split(chunk, b'\n') {
         if line.contains(['\r', '\t']) {
             return None;
         }
@@ -125,7 +127,7 @@ fn block_map<'t>(
         if indent < at {
             break;
         }
-        let (key, rest) = content.split_once(':')?;
+        let (key, rest) = split_once(content, b':')?;
         if indent > at || !is_word(key) {
             return None;
         }
@@ -299,7 +301,7 @@ pub fn answer_chunks(text: &str) -> Option<Vec<(usize, usize)>> {
     let mut offset = 0;
     let mut inside = false;
     let mut indent = None;
-    for line in text.split_inclusive('\n') {
+    for line in lines_inclusive(text) {
         let start = offset;
         offset += line.len();
         let body = line.trim_end_matches(['\n', '\r']);

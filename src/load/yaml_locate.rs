@@ -68,7 +68,7 @@ struct LineShape {
 
 impl<'a> YamlLines<'a> {
     pub fn new(text: &'a str) -> Self {
-        let lines: Vec<&str> = text.lines().collect();
+        let lines: Vec<&str> = crate::text::lines(text).collect();
         let shapes = lines
             .iter()
             .map(|line| {
