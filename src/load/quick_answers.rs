@@ -253,10 +253,20 @@ fn block_text(value: &str) -> Option<&str> {
     let plain = starts_as_text
         && !is_null_or_bool(value)
         && !value.ends_with([' ', ':'])
-        && !value.contains(": ")
-        && !value.contains(" #")
-        && value.bytes().all(|b| (0x20..0x7f).contains(&b));
+        && is_plain_ascii(value);
     plain.then_some(value)
+}
+
+/// Printable ASCII holding neither `: ` nor ` #`, in one pass over the bytes
+/// (about two million answer values at 1,000 services).
+fn is_plain_ascii(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| {
+        let next = bytes.get(i + 1).copied();
+        (0x20..0x7f).contains(&b)
+            && !(b == b':' && next == Some(b' '))
+            && !(b == b' ' && next == Some(b'#'))
+    })
 }
 
 /// A value's text inside `{}`: a [`block_text`] without the characters
@@ -282,13 +292,13 @@ fn is_date(s: &str) -> bool {
 /// Whether `text` may define a YAML anchor (`&name` where a value starts).
 pub fn has_anchor(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
-        b == b'&'
-            && (i == 0
-                || matches!(
-                    bytes[i - 1],
-                    b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':' | b'-'
-                ))
+    // Most files hold no `&` at all: a vector search finds that at once.
+    memchr::memchr_iter(b'&', bytes).any(|i| {
+        (i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':' | b'-'
+            ))
             && bytes.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace())
     })
 }
@@ -362,6 +372,35 @@ pub(crate) fn service_files_in_repository() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_ascii_is_read_in_one_pass_as_in_three() {
+        let three = |v: &str| {
+            !v.contains(": ") && !v.contains(" #") && v.bytes().all(|b| (0x20..0x7f).contains(&b))
+        };
+        let pieces = [
+            "a", ":", " ", "#", "x: y", "a #b", "a#b", "a:b", "é", "\t", "~", "\x7f", "",
+        ];
+        for first in pieces {
+            for second in pieces {
+                for third in pieces {
+                    let value = format!("{first}{second}{third}");
+                    assert_eq!(is_plain_ascii(&value), three(&value), "{value:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_anchor_is_an_ampersand_where_a_value_starts() {
+        assert!(has_anchor("&a x"));
+        assert!(has_anchor("k: &base\n"));
+        assert!(has_anchor("- [&x 1]"));
+        assert!(!has_anchor("a & b, x&y"));
+        assert!(!has_anchor("k: &\n"));
+        assert!(!has_anchor("k: &"));
+        assert!(!has_anchor("no ampersand"));
+    }
 
     /// The entry of `chunk` as the YAML parser reads it, at the depth the entries of `answers:` stand.
     fn parsed(chunk: &str) -> Option<(String, Value)> {
