@@ -54,6 +54,13 @@ pub struct YamlDoc<T> {
     pub doc: T,
 }
 
+/// A service file parsed, with the byte offset of each answer's key when
+/// the answers were read apart (in the order of `answers`, by id).
+pub struct ServiceDoc {
+    pub yaml: YamlDoc<ServiceRaw>,
+    pub answer_keys: Option<Vec<usize>>,
+}
+
 /// A service file read but not yet parsed: it is parsed where it is
 /// resolved, against the questions, and dropped right after, so the parsed
 /// files of a large organisation are never all in memory at once.
@@ -67,14 +74,17 @@ impl ServiceFile {
     /// Reads the file in one pass into its typed struct, checking its shape
     /// on the way, so every unknown key and wrong type in the file is
     /// reported in one run. A syntax error (or a limit passed) drops the file.
-    pub fn parse(&self, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc<ServiceRaw>> {
+    pub fn parse(&self, diags: &mut Vec<Diagnostic>) -> Option<ServiceDoc> {
         match yaml::read_service(&self.source) {
-            Ok((doc, mut found)) => {
-                diags.append(&mut found);
-                Some(YamlDoc {
-                    source: Arc::clone(&self.source),
-                    stem: self.stem.clone(),
-                    doc,
+            Ok(mut read) => {
+                diags.append(&mut read.reports);
+                Some(ServiceDoc {
+                    yaml: YamlDoc {
+                        source: Arc::clone(&self.source),
+                        stem: self.stem.clone(),
+                        doc: read.raw,
+                    },
+                    answer_keys: read.answer_keys,
                 })
             }
             Err(d) => {

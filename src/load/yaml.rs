@@ -41,13 +41,25 @@ pub fn read_record<T: super::describe::Record>(
 /// the parser. Both give the same record and the same reports (a test holds
 /// them to each other); the first is several times faster on the
 /// hundreds of answers a service file holds.
-pub fn read_service(
-    source: &SourceFile,
-) -> Result<(super::raw::ServiceRaw, Vec<Diagnostic>), Diagnostic> {
+pub fn read_service(source: &SourceFile) -> Result<ServiceRead, Diagnostic> {
     match read_service_by_answers(source) {
         Some(read) => Ok(read),
-        None => read_record(source, "a service file"),
+        None => read_record(source, "a service file").map(|(raw, reports)| ServiceRead {
+            raw,
+            reports,
+            answer_keys: None,
+        }),
     }
+}
+
+/// A service file as read: its record, what reading it reported, and, when
+/// its answers were read apart, the byte offset of each answer's key, in
+/// the order of `raw.answers` (by id). The checker places each answer from
+/// these instead of searching the file's lines for it.
+pub struct ServiceRead {
+    pub raw: super::raw::ServiceRaw,
+    pub reports: Vec<Diagnostic>,
+    pub answer_keys: Option<Vec<usize>>,
 }
 
 /// The question id the answers mapping is marked with while the rest of
@@ -57,9 +69,7 @@ const MARK: &str = "__orr_answers_read_apart__";
 /// [`read_service`]'s fast way; `None` when the file is not written so,
 /// or its parse reports an error (the whole parse then reports it in its
 /// own words and place).
-fn read_service_by_answers(
-    source: &SourceFile,
-) -> Option<(super::raw::ServiceRaw, Vec<Diagnostic>)> {
+fn read_service_by_answers(source: &SourceFile) -> Option<ServiceRead> {
     use super::quick_answers::{answer_chunks, has_anchor, quick};
     let text = source.text.as_str();
     if has_anchor(text) {
@@ -70,11 +80,23 @@ fn read_service_by_answers(
         .iter()
         .map(|&(start, end)| quick(&text[start..end]).map(|(id, value)| (id.to_string(), value)))
         .collect::<Option<_>>()?;
-    let mut ids: Vec<&str> = answers.iter().map(|(id, _)| id.as_str()).collect();
-    ids.sort_unstable();
-    if ids.windows(2).any(|pair| pair[0] == pair[1]) {
+    // Each chunk starts with its key's line: the key follows the indentation.
+    let mut keys: Vec<(&str, usize)> = answers
+        .iter()
+        .zip(&chunks)
+        .map(|((id, _), &(start, _))| {
+            let line = &text[start..];
+            (
+                id.as_str(),
+                start + line.len() - line.trim_start_matches(' ').len(),
+            )
+        })
+        .collect();
+    keys.sort_unstable_by_key(|&(id, _)| id);
+    if keys.windows(2).any(|pair| pair[0].0 == pair[1].0) {
         return None;
     }
+    let offsets: Vec<usize> = keys.into_iter().map(|(_, offset)| offset).collect();
     let (first, last) = (chunks.first()?.0, chunks.last()?.1);
     let rest = format!(
         "{}  {MARK}: {{status: \"yes\"}}\n{}",
@@ -89,7 +111,13 @@ fn read_service_by_answers(
         return None;
     }
     raw.answers = reader.read_entries("answers", answers).ok()?;
-    Some((raw, reader.diagnostics))
+    // Every id is kept, so the offsets, sorted by id, follow `raw.answers`.
+    let answer_keys = (raw.answers.len() == offsets.len()).then_some(offsets);
+    Some(ServiceRead {
+        raw,
+        reports: reader.diagnostics,
+        answer_keys,
+    })
 }
 
 /// A serde_yaml error as a diagnostic at its place, in the handbook's words.
@@ -406,9 +434,9 @@ mod tests {
         let keys: String = (0..50_000).map(|i| format!("    k{i}: v\n")).collect();
         let text = format!("title: A\nowner: o\ntier: 1\nanswers:\n  q1:\n    status: yes\n{keys}");
         let source = SourceFile::new("content/services/a.yaml", text);
-        let (raw, reports) = read_service(&source).unwrap();
-        assert_eq!(raw.answers.len(), 1);
-        assert_eq!(reports.len(), 50_000);
+        let read = read_service(&source).unwrap();
+        assert_eq!(read.raw.answers.len(), 1);
+        assert_eq!(read.reports.len(), 50_000);
     }
 
     /// Every service file of the bundled handbook and the test fixtures, and
@@ -418,7 +446,7 @@ mod tests {
     #[test]
     fn reading_answers_apart_gives_the_whole_reading() {
         let files = crate::load::quick_answers::service_files_in_repository();
-        let (mut apart, mut tried) = (0, 0);
+        let (mut apart, mut tried, mut placed) = (0, 0, 0);
         for file in &files {
             let replaced = [
                 ("status: yes", "status: maybe"),
@@ -444,10 +472,30 @@ mod tests {
             for edit in edits {
                 tried += 1;
                 let source = SourceFile::new("content/services/x.yaml", edit.clone());
-                let Some((raw, mut reports)) = read_service_by_answers(&source) else {
+                let Some(ServiceRead {
+                    raw,
+                    mut reports,
+                    answer_keys,
+                }) = read_service_by_answers(&source)
+                else {
                     continue;
                 };
                 apart += 1;
+                // Each answer's key is where the YAML locator finds it.
+                let lines = super::super::yaml_locate::YamlLines::new(&source.text);
+                let keys = answer_keys.unwrap_or_default();
+                placed += usize::from(!keys.is_empty());
+                for (id, &offset) in raw.answers.keys().zip(&keys) {
+                    let path = [
+                        super::super::yaml_locate::Seg::Key("answers"),
+                        super::super::yaml_locate::Seg::Key(id),
+                    ];
+                    assert_eq!(
+                        source.line_col(offset),
+                        lines.locate(&path),
+                        "{id} in {edit}"
+                    );
+                }
                 let (whole, mut whole_reports) =
                     read_record::<super::super::raw::ServiceRaw>(&source, "a service file")
                         .unwrap();
@@ -465,6 +513,10 @@ mod tests {
         assert!(
             apart * 2 > tried,
             "most are read apart ({apart} of {tried})"
+        );
+        assert!(
+            placed * 2 > apart,
+            "most place their answers ({placed} of {apart})"
         );
     }
 
