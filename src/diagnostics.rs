@@ -376,9 +376,19 @@ impl Diagnostics {
     /// Every diagnostic (at most [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`]
     /// per file), then a summary line counting them all.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        for d in &self.clone().into_sorted() {
-            out.push_str(&d.render());
+        use rayon::prelude::*;
+        // Rendered in parallel, joined in order: a large organisation's
+        // report holds thousands of warnings, each quoting its line, and
+        // it is written after everything else is done.
+        let rendered: Vec<String> = self
+            .clone()
+            .into_sorted()
+            .par_iter()
+            .map(Diagnostic::render)
+            .collect();
+        let mut out = String::with_capacity(rendered.iter().map(|r| r.len() + 1).sum());
+        for d in &rendered {
+            out.push_str(d);
             out.push('\n');
         }
         let (errors, warnings) = (self.error_count(), self.warning_count());
