@@ -3,7 +3,9 @@
 
 For each size N (services) it generates an organisation with gen_org.py into a
 tmpfs directory, then times, RUNS times each:
-  - `orr build --today DAY --out OUT` (the output directory removed before each run),
+  - `orr build --today DAY --out OUT` (the output directory removed before each
+    run), in rounds that build every size once, so that the ratio of one size
+    to the next compares builds seconds apart,
   - `orr check --today DAY`,
   - one `orr serve` edit: from writing one service file to the `reload` event
     on /__orr/events (one server, RUNS edits),
@@ -213,35 +215,46 @@ class OrrFigures:
     edits_ms: list = field(default_factory=list)
     rebuilds_ms: list = field(default_factory=list)
     serve_rss: int = 0
+    # This size's build wall time over the previous size's, round by round.
+    scaling: list = field(default_factory=list)
+    peers: list = field(default_factory=list)
 
 
-def time_builds(orr, root, out, today, runs, figures, peers, work):
-    """RUNS rounds of one `orr build` followed by one build of each peer on
-    as many plain pages (written after the first round, untimed). The
-    rounds alternate so that a machine whose speed drifts (1.6 times within
-    an hour, seen on the 2-core machine) slows orr and its peers alike, and
-    each round's ratio compares builds seconds apart. Returns the peers'
-    figures."""
-    peer_rows = []
+def time_builds(orr, roots, work, today, runs, rows, peers):
+    """RUNS rounds; in each, one `orr build` of every size, smallest first,
+    each followed by one build of each peer on as many plain pages (written
+    after the first round, untimed). The rounds alternate so that a machine
+    whose speed drifts (1.6 times within an hour, seen on the 2-core
+    machine) slows every size and every peer alike: each round's ratios,
+    orr to peer and one size to the one before, compare builds seconds
+    apart."""
     for i in range(runs):
-        remove(out)
-        run = must_succeed(
-            run_measured([orr, "build", "--root", root, "--today", today, "--out", out]),
-            "orr build",
-        )
-        figures.build.add(run)
-        log(f"  build {i + 1}/{runs}: {run.wall:.2f} s, {size(run.rss)}")
-        if i == 0:
-            built = re.search(r"built (\d+) pages?", run.stdout)
-            figures.pages = int(built.group(1)) if built else tree_html_pages(out)
-            figures.output_bytes = tree_bytes(out)
-            peer_rows = [make_peer(*peer, work, figures) for peer in peers]
-        for peer in peer_rows:
-            time_peer_once(peer, run.wall, i, runs)
-    remove(out)
-    for peer in peer_rows:
-        remove(peer.root)
-    return peer_rows
+        previous = None
+        for figures in rows:
+            out = os.path.join(work, f"site-{figures.services}")
+            remove(out)
+            run = must_succeed(
+                run_measured([orr, "build", "--root", roots[figures.services], "--today", today,
+                              "--out", out]),
+                "orr build",
+            )
+            figures.build.add(run)
+            log(f"  {figures.services} services, build {i + 1}/{runs}: {run.wall:.2f} s, "
+                f"{size(run.rss)}")
+            if i == 0:
+                built = re.search(r"built (\d+) pages?", run.stdout)
+                figures.pages = int(built.group(1)) if built else tree_html_pages(out)
+                figures.output_bytes = tree_bytes(out)
+                figures.peers = [make_peer(*peer, work, figures) for peer in peers]
+            remove(out)
+            if previous is not None:
+                figures.scaling.append(run.wall / previous)
+            previous = run.wall
+            for peer in figures.peers:
+                time_peer_once(peer, run.wall, i, runs)
+    for figures in rows:
+        for peer in figures.peers:
+            remove(peer.root)
 
 
 def time_check(orr, root, today, runs, figures):
@@ -654,13 +667,17 @@ def report(command, args, work, orr_rows, peer_rows, trail_rows, load_before):
         f"{args.runs} {'run' if args.runs == 1 else 'runs'} each, median (min–max); today pinned to {args.today}; "
         f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after.",
         "",
-        "| N services | pages | `orr build` wall | CPU | peak RSS | output | `orr check` wall | peak RSS |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "Builds of every size alternate, round by round; `÷ previous size` is each build's "
+        "wall time over the previous size's in the same round.",
+        "",
+        "| N services | pages | `orr build` wall | CPU | peak RSS | output | ÷ previous size "
+        "| `orr check` wall | peak RSS |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for f in orr_rows:
         lines.append(
             f"| {f.services:,} | {f.pages:,} | {seconds(f.build.walls)} | {seconds(f.build.cpus)} "
-            f"| {size(max(f.build.rss))} | {disk_size(f.output_bytes)} "
+            f"| {size(max(f.build.rss))} | {disk_size(f.output_bytes)} | {times(f.scaling)} "
             f"| {seconds(f.check.walls)} | {size(max(f.check.rss))} |"
         )
     if any(f.edits_ms for f in orr_rows):
@@ -679,8 +696,8 @@ def report(command, args, work, orr_rows, peer_rows, trail_rows, load_before):
         lines += [
             "",
             "Peers on as many plain Markdown pages as orr built for N services, each build "
-            "run right after one of orr's (rounds alternated); `orr ÷ peer` is orr's build "
-            "wall time over the peer's, round by round:",
+            "run right after one of orr's; `orr ÷ peer` is orr's build wall time over the "
+            "peer's, round by round:",
             "",
             "| peer | N services | pages | build wall | CPU | peak RSS | output | orr ÷ peer |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -745,18 +762,21 @@ def main(argv):
     peers = [] if args.no_peers else find_peers()
     log(f"working in {work}; peers: {', '.join(p[2] for p in peers) or 'none found'}")
     load_before = os.getloadavg()[0]
-    orr_rows, peer_rows, trail_rows = [], [], []
+    trail_rows = []
+    sizes = sorted(set(args.sizes))
+    orr_rows = [OrrFigures(services=services) for services in sizes]
     try:
-        for services in args.sizes:
+        roots = {}
+        for services in sizes:
             log(f"{services} services: generating")
-            root = generate(work, services, args.seed)
-            figures = OrrFigures(services=services)
-            peer_rows += time_builds(orr, root, os.path.join(work, f"site-{services}"), args.today,
-                                     args.runs, figures, peers, work)
+            roots[services] = generate(work, services, args.seed)
+        time_builds(orr, roots, work, args.today, args.runs, orr_rows, peers)
+        for figures in orr_rows:
+            services, root = figures.services, roots[figures.services]
+            log(f"{services} services: check and serve")
             time_check(orr, root, args.today, args.runs, figures)
             if not args.no_serve:
                 time_serve_edits(orr, root, args.today, args.runs, figures)
-            orr_rows.append(figures)
             if not args.keep:
                 remove(root)
             if args.trail:
@@ -771,6 +791,7 @@ def main(argv):
     finally:
         if not args.keep and not args.work:
             remove(work)
+    peer_rows = [peer for figures in orr_rows for peer in figures.peers]
     text = report(command, args, work, orr_rows, peer_rows, trail_rows, load_before)
     if args.out:
         write_text(args.out, text)
