@@ -346,7 +346,20 @@ pub fn answer_chunks(text: &str) -> Option<Vec<(usize, usize)>> {
             chunks.last_mut()?.1 = offset;
         }
     }
-    (inside && !chunks.is_empty()).then_some(chunks)
+    let (first, last) = (chunks.first()?.0, chunks.last()?.1);
+    (inside && !has_hidden_break(&text[first..last])).then_some(chunks)
+}
+
+/// Whether `text` holds a character the YAML parser (YAML 1.1, as libyaml)
+/// may take for a line break where this module sees none: `\r`, NEL, LS or
+/// PS. After one of them inside a comment, the parser reads an answer this
+/// module would take for the rest of the comment, so such files go to the
+/// parser. Their bytes are found with `memchr3`; most text has none.
+fn has_hidden_break(text: &str) -> bool {
+    const BREAKS: [&str; 3] = ["\u{85}", "\u{2028}", "\u{2029}"];
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'\r', 0xC2, 0xE2, bytes)
+        .any(|i| bytes[i] == b'\r' || BREAKS.iter().any(|b| bytes[i..].starts_with(b.as_bytes())))
 }
 
 /// Every service file of the bundled handbook and the test fixtures: the
@@ -389,6 +402,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The parser ends a line at `\r`, NEL, LS and PS too: an answer after
+    /// one of them in a comment was dropped here and read there.
+    #[test]
+    fn a_hidden_line_break_sends_the_answers_to_the_parser() {
+        let answers = "answers:\n  q1: {status: yes, evidence: x}\n";
+        assert!(answer_chunks(&format!("{answers}  # c\n  q3: {{status: no}}\n")).is_some());
+        for hidden in ["\r", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let text = format!("{answers}  # c{hidden}  q3: {{status: no}}\n");
+            assert_eq!(answer_chunks(&text), None, "{hidden:?}");
+        }
+        assert!(!has_hidden_break("é → ✓ … \u{a0}"));
     }
 
     #[test]

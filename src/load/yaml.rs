@@ -459,6 +459,14 @@ mod tests {
                 ("expires: 2", "expires: x2"),
                 ("event: granted", "event: gifted"),
                 ("answers:\n", "answers:\n  # first\n"),
+                (
+                    "answers:\n",
+                    "answers:\n  a0: {status: yes, evidence: e}\n  # c\r  hidden: {status: maybe}\n",
+                ),
+                (
+                    "answers:\n",
+                    "answers:\n  a0: {status: yes, evidence: e}\n  # c\u{2028}  hidden: {}\n",
+                ),
                 ("title:", "titel:"),
                 ("tier: ", "tier: x"),
             ];
