@@ -19,6 +19,7 @@ Standard library only (Python 3.11). Run it through bench/run.sh.
 """
 
 import argparse
+import collections
 import glob
 import os
 import platform
@@ -363,11 +364,15 @@ class EventStream:
 
 
 class ServerLog:
-    """Collects `rebuilt in N ms` from the server's stderr as it runs."""
+    """Collects `rebuilt in N ms` from the server's stderr as it runs, and
+    its last lines for a failure's report. Not every line: a 5,000-service
+    rebuild reports 12 MB of warnings, which would grow this process and,
+    through it, the peak RSS counted for the children it starts later (see
+    `run_measured`)."""
 
     def __init__(self, stream):
         self.rebuilds = []
-        self.lines = []
+        self.lines = collections.deque(maxlen=200)
         self.changed = threading.Condition()
         threading.Thread(target=self._read, args=(stream,), daemon=True).start()
 
@@ -379,6 +384,10 @@ class ServerLog:
                 if found:
                     self.rebuilds.append(int(found.group(1)))
                 self.changed.notify_all()
+
+    def last(self, count):
+        with self.changed:
+            return "".join(list(self.lines)[-count:])
 
     def wait_rebuilds(self, count, timeout):
         with self.changed:
@@ -407,7 +416,7 @@ def time_serve_edits(orr, root, today, runs, figures):
             events.wait_for("reload")
             elapsed = (time.perf_counter() - started) * 1000
             if not server_log.wait_rebuilds(i + 1, timeout=10):
-                log("".join(server_log.lines[-20:]))
+                log(server_log.last(20))
                 sys.exit("bench: orr serve did not report a successful rebuild")
             figures.edits_ms.append(elapsed)
             figures.rebuilds_ms.append(server_log.rebuilds[i])
