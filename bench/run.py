@@ -117,31 +117,27 @@ class Series:
         self.rss.append(run.rss)
 
 
-def seconds(values):
-    """Median with the range, e.g. `16.6 s (16.1–17.0)`."""
+def median_range(values, number, unit):
+    """The median with the range, each written by `number`, the unit after
+    the median: `16.6 s (16.1–17.0)`; `–` without values."""
     if not values:
         return "–"
-    median = statistics.median(values)
+    median = f"{number(statistics.median(values))}{unit}"
     if len(values) == 1:
-        return f"{fmt_s(median)}"
-    return f"{fmt_s(median)} ({fmt_s(min(values), unit=False)}–{fmt_s(max(values), unit=False)})"
+        return median
+    return f"{median} ({number(min(values))}–{number(max(values))})"
 
 
-def fmt_s(value, unit=True):
-    text = f"{value:.2f}" if value < 10 else f"{value:.1f}"
-    return text + (" s" if unit else "")
+def seconds(values):
+    """Seconds, e.g. `16.6 s (16.1–17.0)`."""
+    return median_range(values, lambda v: f"{v:.2f}" if v < 10 else f"{v:.1f}", " s")
 
 
 def millis(values):
     """Milliseconds as such up to 10 s, then seconds: `253 ms (252–278)`."""
-    if not values:
-        return "–"
-    if statistics.median(values) >= 10_000:
+    if values and statistics.median(values) >= 10_000:
         return seconds([v / 1000 for v in values])
-    median = statistics.median(values)
-    if len(values) == 1:
-        return f"{median:.0f} ms"
-    return f"{median:.0f} ms ({min(values):.0f}–{max(values):.0f})"
+    return median_range(values, lambda v: f"{v:.0f}", " ms")
 
 
 def size(n):
@@ -319,7 +315,7 @@ def trail_report(rows):
         added = statistics.median(t.with_git.walls) - statistics.median(t.without_git.walls)
         lines.append(
             f"| {t.services:,} | {t.commits:,} | {seconds(t.with_git.walls)} "
-            f"| {seconds(t.without_git.walls)} | {fmt_s(added)} | {seconds(t.with_git.cpus)} "
+            f"| {seconds(t.without_git.walls)} | {seconds([added])} | {seconds(t.with_git.cpus)} "
             f"| {seconds(t.without_git.cpus)} | {size(max(t.with_git.rss))} "
             f"| {size(max(t.without_git.rss))} |"
         )
@@ -634,13 +630,8 @@ def time_peer_once(figures, orr_wall, i, runs):
 
 
 def times(values):
-    """Median ratio with the range, e.g. `2.31× (2.20–2.45)`."""
-    if not values:
-        return "–"
-    median = statistics.median(values)
-    if len(values) == 1:
-        return f"{median:.2f}×"
-    return f"{median:.2f}× ({min(values):.2f}–{max(values):.2f})"
+    """A ratio, e.g. `2.31× (2.20–2.45)`."""
+    return median_range(values, lambda v: f"{v:.2f}", "×")
 
 
 # ---------------------------------------------------------------- report
