@@ -49,7 +49,7 @@ fn organisation(n: usize, ring: bool) -> Handbook {
     let services = (0..n)
         .map(|i| {
             let next = (i + 1 < n || ring).then(|| name((i + 1) % n));
-            service(name(i), next)
+            std::sync::Arc::new(service(name(i), next))
         })
         .collect();
     Handbook {

@@ -33,7 +33,7 @@ pub struct Handbook {
     /// Newest first.
     pub postmortems: Vec<Postmortem>,
     /// Sorted by name.
-    pub services: Vec<Service>,
+    pub services: Vec<Arc<Service>>,
     /// Sorted by group, then id.
     pub concepts: Vec<Concept>,
     /// Each question's id (shared by the answers to it) and its index in `questions`.
@@ -70,7 +70,7 @@ impl Handbook {
         self.services
             .binary_search_by(|s| s.name.as_str().cmp(name))
             .ok()
-            .map(|i| &self.services[i])
+            .map(|i| &*self.services[i])
     }
 
     pub fn category(&self, id: &str) -> Option<&Category> {

@@ -1,9 +1,12 @@
 //! The stages wired together: what `build`, `check` and `serve` share.
 
+mod generations;
 mod parse_cache;
+mod ruling_memo;
 mod service_memo;
 
 pub use parse_cache::{CacheUse, ParseCache};
+pub use ruling_memo::RulingMemo;
 pub use service_memo::{Context, ServiceMemo};
 
 use std::path::{Path, PathBuf};
@@ -12,7 +15,7 @@ use std::time::Instant;
 
 use jiff::civil::Date;
 
-use crate::analyze::{analyze, Assessment};
+use crate::analyze::{analyze_with, Assessment, OwnRulingFn};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::Highlighter;
 use crate::model::Handbook;
@@ -37,6 +40,8 @@ pub struct Engine {
     parses: ParseCache,
     /// The services checked by the last [`Engine::prepare`].
     services: ServiceMemo,
+    /// Their own rulings, as judged by the last [`Engine::prepare`].
+    rulings: RulingMemo,
     /// Held through [`Engine::judge_again`], so two never share the memos at once.
     rejudging: std::sync::Mutex<()>,
     /// Set by `orr build --at`: the handbook is read from this commit, not the work tree.
@@ -84,6 +89,7 @@ impl Engine {
             highlighter,
             parses: ParseCache::default(),
             services: ServiceMemo::default(),
+            rulings: RulingMemo::default(),
             rejudging: std::sync::Mutex::default(),
             pinned: None,
             git: crate::git::HistoryMemo::default(),
@@ -111,8 +117,12 @@ impl Engine {
             Some(pinned) => (crate::load::load_set(&pinned.files, diagnostics), ()),
             None => (crate::load::load(&options.root, diagnostics), ()),
         };
-        let (checked, ()) =
-            self.judge_sources(options, load, &crate::resolve::services::check_fresh);
+        let (checked, ()) = self.judge_sources(
+            options,
+            load,
+            &crate::resolve::services::check_fresh,
+            &|_, judge| Arc::new(judge()),
+        );
         checked
     }
 
@@ -139,15 +149,20 @@ impl Engine {
             });
             (sources, (counts, read_at))
         };
-        let (checked, (counts, read_at)) =
-            self.judge_sources(options, load, &|doc, check, local| {
-                self.services.check(doc, check, local)
-            });
+        self.rulings.begin();
+        let (checked, (counts, read_at)) = self.judge_sources(
+            options,
+            load,
+            &|doc, check, local| self.services.check(doc, check, local),
+            &|service, judge| self.rulings.ruling(service, options.today, judge),
+        );
         let services_checked = self.services.end();
+        let services_judged = self.rulings.end();
         (
             checked,
             CacheUse {
                 services_checked,
+                services_judged,
                 ..counts
             },
             read_at,
@@ -157,12 +172,14 @@ impl Engine {
     /// load, resolve and analyze, while the git history is read beside
     /// them: the two share nothing, and the history's walk and the
     /// pipeline's sequential steps leave a core idle that the other fills.
-    /// `load` returns the sources and what else its caller wants back.
+    /// `load` returns the sources and what else its caller wants back;
+    /// `check_service` and `own_ruling` may hand back what a memo kept.
     fn judge_sources<T: Send>(
         &self,
         options: &Options,
         load: impl FnOnce(&mut Diagnostics) -> (crate::load::Sources, T) + Send,
         check_service: &crate::resolve::services::CheckFn,
+        own_ruling: &OwnRulingFn,
     ) -> (Checked, T) {
         let judged = || {
             let mut diagnostics = Diagnostics::new();
@@ -175,7 +192,7 @@ impl Engine {
                 &mut diagnostics,
                 check_service,
             );
-            let assessment = analyze(&handbook, options.today);
+            let assessment = analyze_with(&handbook, options.today, own_ruling);
             (sources, texts, loaded, handbook, assessment, diagnostics)
         };
         let (judged, (history, provenance)) = rayon::join(judged, || self.history(options));

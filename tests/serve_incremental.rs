@@ -85,7 +85,7 @@ fn an_edit_parses_and_checks_only_the_changed_file_again() {
     let files = first.parsed;
     assert_eq!(first.reused, 0);
     assert!(files > 10, "{first:?}");
-    assert_eq!(first.services_checked, 7);
+    assert_eq!((first.services_checked, first.services_judged), (7, 7));
 
     let (_, unchanged) = engine.judge_again(&opts);
     assert_eq!(
@@ -93,7 +93,8 @@ fn an_edit_parses_and_checks_only_the_changed_file_again() {
         CacheUse {
             parsed: 0,
             reused: files,
-            services_checked: 0
+            services_checked: 0,
+            services_judged: 0,
         }
     );
 
@@ -104,7 +105,8 @@ fn an_edit_parses_and_checks_only_the_changed_file_again() {
         CacheUse {
             parsed: 1,
             reused: files - 1,
-            services_checked: 1
+            services_checked: 1,
+            services_judged: 1,
         }
     );
 }
@@ -123,7 +125,14 @@ fn an_edit_outside_the_service_files_checks_every_service_again() {
         "order: 11",
     );
     let (_, after_bank) = engine.judge_again(&opts);
-    assert_eq!((after_bank.parsed, after_bank.services_checked), (1, 7));
+    assert_eq!(
+        (
+            after_bank.parsed,
+            after_bank.services_checked,
+            after_bank.services_judged
+        ),
+        (1, 7, 7)
+    );
 
     // A new service file changes the names every service is checked against.
     std::fs::copy(
@@ -132,7 +141,14 @@ fn an_edit_outside_the_service_files_checks_every_service_again() {
     )
     .unwrap();
     let (_, after_new) = engine.judge_again(&opts);
-    assert_eq!((after_new.parsed, after_new.services_checked), (1, 8));
+    assert_eq!(
+        (
+            after_new.parsed,
+            after_new.services_checked,
+            after_new.services_judged
+        ),
+        (1, 8, 8)
+    );
     assert_eq!(after_new.reused, first.parsed);
 }
 
@@ -154,6 +170,52 @@ fn an_edited_service_shows_on_its_page_and_on_the_pages_that_list_it() {
     assert!(page(&after, "services/index.html").contains("Beta Renamed"));
     assert!(page(&after, "questions/capacity/cap-peak/index.html").contains("Beta Renamed"));
     assert_same_site(&after, &fresh(dir.path()));
+}
+
+#[test]
+fn an_edit_to_a_dependency_reaches_the_services_that_depend_on_it() {
+    // Zeta depends on alpha: its own ruling is kept, but what the graph
+    // adds (the ceiling, the contract findings) is judged again.
+    let dir = handbook("valid", &[]);
+    let engine = Engine::new();
+    let before = served(&engine, dir.path());
+    edit(
+        dir.path(),
+        "content/services/alpha.yaml",
+        "availability: 99.9, latency_p99_ms: 200",
+        "availability: 98.5, latency_p99_ms: 200",
+    );
+    let (_, counts) = engine.judge_again(&options(dir.path()));
+    assert_eq!(counts.services_judged, 1, "{counts:?}");
+    let after = served(&engine, dir.path());
+    assert_ne!(
+        page(&before, "services/zeta/index.html"),
+        page(&after, "services/zeta/index.html")
+    );
+    assert_same_site(&after, &fresh(dir.path()));
+}
+
+#[test]
+fn a_new_day_judges_every_service_again() {
+    // `orr serve` left running past midnight: gamma's waiver expiring on
+    // 2026-12-10 has expired on the 11th, with no file changed.
+    let dir = handbook("valid", &[]);
+    let engine = Engine::new();
+    served(&engine, dir.path());
+    let later = Options {
+        today: "2026-12-11".parse().unwrap(),
+        ..options(dir.path())
+    };
+    let (_, counts) = engine.judge_again(&later);
+    assert_eq!((counts.services_checked, counts.services_judged), (0, 7));
+    let (site, _) = engine.prepare(&later).unwrap();
+    let (fresh_site, _) = Engine::new().build(&later).unwrap();
+    assert_same_site(
+        &pages_of(&site),
+        &fresh_site.into_iter().collect::<Vec<_>>(),
+    );
+    let gamma = pages_of(&site);
+    assert!(page(&gamma, "services/gamma/index.html").contains("Waiver expired on 2026-12-10"));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 mod availability;
 mod contracts;
+mod own;
 pub mod precision;
 mod rulings;
 #[cfg(test)]
@@ -12,16 +13,17 @@ pub mod trail;
 mod waivers;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::date::days_between;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Answer, Decision, Handbook, Level, Question, Service, Status};
 pub use availability::DependencyView;
 pub use contracts::{BlastRadius, ContractFinding, ContractKind};
+pub use own::OwnRuling;
 pub use rulings::{bank_version_at_least, readiness_band, CeilingStatus, RiskJudgement, RiskZone};
 pub use waivers::{attention, waiver_expired, Attention, WaiverRow, WaiverState, ATTENTION_LISTED};
 
@@ -240,6 +242,17 @@ pub struct ServiceAssessment {
 
 /// Judges every service of `handbook` as of `today`.
 pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
+    analyze_with(handbook, today, &|_, judge| Arc::new(judge()))
+}
+
+/// How [`analyze_with`] gets a service's own ruling: given the service and
+/// the judging of it, the ruling to use. `orr serve` returns the one it kept
+/// for the same service and day instead of judging again.
+pub type OwnRulingFn<'a> =
+    dyn Fn(&Arc<Service>, &dyn Fn() -> OwnRuling) -> Arc<OwnRuling> + Sync + 'a;
+
+/// [`analyze`], with each service's own ruling got through `own_ruling`.
+pub fn analyze_with(handbook: &Handbook, today: Date, own_ruling: &OwnRulingFn) -> Assessment {
     let graph = availability::Graph::new(handbook);
     let risk_zone = RiskZone::new(handbook.config.policy.risk_blocker_score);
     let mut findings = graph.cycle_findings();
@@ -248,7 +261,12 @@ pub fn analyze(handbook: &Handbook, today: Date) -> Assessment {
     let judged: Vec<(ServiceAssessment, Vec<Diagnostic>)> = handbook
         .services
         .par_iter()
-        .map(|s| assess_service(handbook, &graph, &risk_zone, s, today))
+        .map(|s| {
+            let own = own_ruling(s, &|| own::judge(handbook, &risk_zone, s, today));
+            // Unshared unless a keeper holds it too: then it is copied.
+            let own = Arc::try_unwrap(own).unwrap_or_else(|kept| (*kept).clone());
+            assess_service(&graph, s, own)
+        })
         .collect();
     let ceilings: Vec<(Option<f64>, CeilingStatus)> = judged
         .iter()
@@ -316,136 +334,30 @@ pub(crate) fn questions_of<'h>(
         .collect()
 }
 
+/// A service's assessment: its own ruling ([`own::judge`]) and what the
+/// dependency graph adds to it (the ceiling, the dependencies and their
+/// blocker), which can change when another service does.
 fn assess_service(
-    handbook: &Handbook,
     graph: &availability::Graph,
-    risk_zone: &RiskZone,
     service: &Service,
-    today: Date,
+    own: OwnRuling,
 ) -> (ServiceAssessment, Vec<Diagnostic>) {
-    let policy = &handbook.config.policy;
-    let last_review = service.last_review();
-    let mut counts = Counts::default();
-    let mut per_category: BTreeMap<&str, Counts> = BTreeMap::new();
-    let mut answers = Vec::new();
-    let mut blockers = Vec::new();
-    let mut partial_required = 0;
-    let mut new_questions = Vec::new();
-    let mut findings = Vec::new();
-
-    for (number, q) in handbook
-        .questions
-        .iter()
-        .enumerate()
-        .filter(|(_, q)| q.applies_to(&service.tags, service.tier, today))
-    {
-        let position = service.answers.position(&q.id);
-        let answer = position.map(|i| service.answers.at(i));
-        let reflag = answer.and_then(|a| rulings::reflag(q, a));
-        let state = match &reflag {
-            Some(_) => AnswerState::Unanswered,
-            None => answer_state(answer, today),
-        };
-        counts.add(state);
-        per_category.entry(&q.category).or_default().add(state);
-        let new = matches!((q.since, last_review), (Some(since), Some(r)) if since > r.date);
-        if new {
-            new_questions.push(q.id.clone());
-        }
-        answers.push(AnswerView {
-            level: q.level,
-            state,
-            new,
-            reflagged: reflag.is_some(),
-            number: number as u32,
-            answer: position.map(|i| i as u32),
-        });
-        if let (Some(reflag), Some(answer)) = (&reflag, answer) {
-            findings.push(reflag.warning(answer));
-        }
-        if q.level != Level::Required {
-            continue;
-        }
-        let blocker = |kind, message: String| Blocker {
-            kind,
-            question: Some(q.id.clone()),
-            risk: None,
-            message,
-        };
-        match state {
-            AnswerState::Unanswered if reflag.is_some() => blockers.push(blocker(
-                BlockerKind::Question,
-                format!(
-                    "Required question's n/a must be re-confirmed ({}): {}",
-                    reflag.as_ref().map(|r| r.why()).unwrap_or_default(),
-                    q.title
-                ),
-            )),
-            AnswerState::Unanswered => blockers.push(blocker(
-                BlockerKind::Question,
-                format!("Required question unanswered: {}", q.title),
-            )),
-            AnswerState::No => {
-                let revoked = answer.and_then(|a| a.waiver.as_ref()).is_some_and(|w| {
-                    w.revoked() && answer.is_some_and(|a| a.status == Status::Waived)
-                });
-                let why = if revoked {
-                    "its waiver was revoked"
-                } else {
-                    "answered no"
-                };
-                blockers.push(blocker(
-                    BlockerKind::Question,
-                    format!("Required question {why}: {}", q.title),
-                ));
-            }
-            AnswerState::Expired => {
-                let expires = answer
-                    .and_then(|a| a.waiver.as_ref())
-                    .map(|w| w.expires.to_string())
-                    .unwrap_or_default();
-                blockers.push(blocker(
-                    BlockerKind::WaiverExpired,
-                    format!("Waiver expired on {expires}: {}", q.title),
-                ));
-            }
-            AnswerState::Partial => match answer.and_then(|a| a.due) {
-                Some(due) if due >= today => partial_required += 1,
-                Some(due) => blockers.push(blocker(
-                    BlockerKind::PartialOverdue,
-                    format!("Plan was due {due}: {}", q.title),
-                )),
-                None => blockers.push(blocker(
-                    BlockerKind::PartialOverdue,
-                    format!("Partial answer has no due date: {}", q.title),
-                )),
-            },
-            AnswerState::Yes | AnswerState::Waived | AnswerState::NotApplicable => {}
-        }
-    }
-    // Held for the whole build: about 1.25M views at 5,000 services, where
-    // doubling's slack alone was tens of MiB.
-    answers.shrink_to_fit();
-
-    let risks: Vec<RiskJudgement> = service.risks.iter().map(|r| risk_zone.judge(r)).collect();
-    for (risk, judged) in service.risks.iter().zip(&risks) {
-        if judged.blocks {
-            blockers.push(Blocker {
-                kind: BlockerKind::Risk,
-                question: None,
-                risk: Some(risk.id.clone()),
-                message: format!(
-                    "Open risk scores {} (severity {} x likelihood {}), at or above {}: {}",
-                    judged.score,
-                    risk.severity,
-                    risk.likelihood,
-                    policy.risk_blocker_score,
-                    risk.title
-                ),
-            });
-        }
-    }
-
+    let OwnRuling {
+        counts,
+        categories,
+        answers,
+        history_answers,
+        mut blockers,
+        partial_required,
+        risks,
+        last_review,
+        last_decision,
+        stale,
+        new_questions,
+        postmortems,
+        answer_findings: mut findings,
+        history_findings,
+    } = own;
     let (ceiling, dependencies, graph_findings) = graph.service_view(service);
     findings.extend(graph_findings);
     let ceiling_status = CeilingStatus::judge(ceiling, service.slo.availability);
@@ -463,10 +375,7 @@ fn assess_service(
             ),
         });
     }
-    findings.extend(rulings::history_answer_warnings(
-        handbook, service, &answers, today,
-    ));
-
+    findings.extend(history_findings);
     let verdict = if !blockers.is_empty() {
         Verdict::NoGo
     } else if partial_required > 0 {
@@ -474,29 +383,6 @@ fn assess_service(
     } else {
         Verdict::Go
     };
-    let categories = handbook
-        .categories
-        .iter()
-        .map(|c| {
-            let counts = per_category.get(c.id.as_str()).copied().unwrap_or_default();
-            CategoryReadiness {
-                category: c.id.clone(),
-                counts,
-                readiness: counts.readiness(),
-                band: counts.readiness().map(readiness_band),
-            }
-        })
-        .collect();
-    let applicable = questions_of(handbook, &answers);
-    let history_answers = service
-        .answers
-        .keys()
-        .filter(|id| !applicable.contains(&***id))
-        .map(|id| id.to_string())
-        .collect();
-    let stale =
-        last_review.is_none_or(|r| days_between(r.date, today) > policy.review_max_age_days);
-    let last_decision = last_review.map(|r| r.decision);
     let assessment = ServiceAssessment {
         name: service.name.clone(),
         verdict,
@@ -511,17 +397,12 @@ fn assess_service(
         ceiling_status,
         risks,
         dependencies,
-        last_review: last_review.map(|r| r.date),
+        last_review,
         last_decision,
         disagrees: last_decision.is_some_and(|d| Verdict::from_decision(d) != verdict),
         stale,
         new_questions,
-        postmortems: handbook
-            .postmortems
-            .iter()
-            .filter(|p| p.services.contains(&service.name))
-            .map(|p| p.id.clone())
-            .collect(),
+        postmortems,
         dependency_findings: Vec::new(),
         blast_radius: BlastRadius::default(),
     };

@@ -105,7 +105,7 @@ fn handbook(questions: Vec<Question>, mut services: Vec<Service>) -> Handbook {
         }],
         questions,
         question_index,
-        services,
+        services: services.into_iter().map(std::sync::Arc::new).collect(),
         ..Default::default()
     }
 }
@@ -576,7 +576,7 @@ fn retries_multiply_along_a_chain_and_the_threshold_is_inclusive() {
         retries: Some(9),
         ..dep(Target::External("x".into()), true, Some(99.9))
     }];
-    h.services = vec![one];
+    h.services = vec![std::sync::Arc::new(one)];
     let a = assess(&h);
     assert_eq!(kinds(&a, "one"), [ContractKind::RetryAmplification]);
 }

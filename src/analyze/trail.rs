@@ -205,7 +205,7 @@ pub fn attach(
         .filter_map(|service| {
             let service_history = recorded.services.get(&service.name)?;
             let judged = judge_service(service, service_history, recorded.tip.as_ref(), policy);
-            Some((service, judged))
+            Some((&**service, judged))
         })
         .collect();
     for (service, judged) in judged {

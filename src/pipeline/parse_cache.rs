@@ -38,13 +38,15 @@ pub struct ParseCache {
     last_id: AtomicU64,
 }
 
-/// How many files the last rebuild parsed and reused, and how many
-/// service files it checked afresh (see [`super::ServiceMemo`]).
+/// How many files the last rebuild parsed and reused, how many service
+/// files it checked afresh (see [`super::ServiceMemo`]) and how many
+/// services' own rulings it judged afresh (see [`super::RulingMemo`]).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct CacheUse {
     pub parsed: usize,
     pub reused: usize,
     pub services_checked: usize,
+    pub services_judged: usize,
 }
 
 impl ParseCache {
@@ -65,6 +67,7 @@ impl ParseCache {
             parsed: current.len() - reused,
             reused,
             services_checked: 0,
+            services_judged: 0,
         };
         *previous = current;
         (sources, counts)

@@ -9,9 +9,9 @@
 //! [`super::ParseCache`]) and nothing but service files changed, none added
 //! or removed ([`Context`]); any other change forgets every result.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
+
+use super::generations::{lock, Generations};
 
 use crate::diagnostics::Diagnostic;
 use crate::load::ServiceFile;
@@ -34,7 +34,7 @@ pub struct Context {
 struct Checked {
     source: Arc<SourceFile>,
     /// `None` when the file could not be read (its diagnostics say why).
-    service: Option<Service>,
+    service: Option<Arc<Service>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -42,10 +42,7 @@ struct Checked {
 #[derive(Default)]
 pub struct ServiceMemo {
     context: Mutex<Option<Context>>,
-    previous: Mutex<HashMap<String, Arc<Checked>>>,
-    current: Mutex<HashMap<String, Arc<Checked>>>,
-    /// Services checked afresh since [`ServiceMemo::begin`].
-    fresh: AtomicUsize,
+    checked: Generations<Arc<Checked>>,
 }
 
 impl ServiceMemo {
@@ -53,20 +50,14 @@ impl ServiceMemo {
     /// forgotten.
     pub fn begin(&self, context: Context) {
         let mut kept = lock(&self.context);
-        if kept.as_ref() != Some(&context) {
-            lock(&self.previous).clear();
-        }
+        self.checked.begin(kept.as_ref() != Some(&context));
         *kept = Some(context);
-        lock(&self.current).clear();
-        self.fresh.store(0, Ordering::Relaxed);
     }
 
     /// Ends a rebuild: what it checked is what the next one may reuse.
     /// Returns how many services it checked afresh.
     pub fn end(&self) -> usize {
-        let current = std::mem::take(&mut *lock(&self.current));
-        *lock(&self.previous) = current;
-        self.fresh.load(Ordering::Relaxed)
+        self.checked.end()
     }
 
     /// The check of `file`: the kept result when its parse is the one it was
@@ -74,33 +65,23 @@ impl ServiceMemo {
     pub fn check(
         &self,
         file: &ServiceFile,
-        check: &mut dyn FnMut(&mut Vec<Diagnostic>) -> Option<Service>,
+        check: &mut dyn FnMut(&mut Vec<Diagnostic>) -> Option<Arc<Service>>,
         local: &mut Vec<Diagnostic>,
-    ) -> Option<Service> {
-        let kept = lock(&self.previous)
-            .get(&file.stem)
-            .filter(|c| Arc::ptr_eq(&c.source, &file.source))
-            .cloned();
-        let checked = match kept {
-            Some(checked) => checked,
-            None => {
+    ) -> Option<Arc<Service>> {
+        let checked = self.checked.get(
+            &file.stem,
+            |c| Arc::ptr_eq(&c.source, &file.source),
+            || {
                 let mut diagnostics = Vec::new();
                 let service = check(&mut diagnostics);
-                self.fresh.fetch_add(1, Ordering::Relaxed);
                 Arc::new(Checked {
                     source: Arc::clone(&file.source),
                     service,
                     diagnostics,
                 })
-            }
-        };
+            },
+        );
         local.extend(checked.diagnostics.iter().cloned());
-        let service = checked.service.clone();
-        lock(&self.current).insert(file.stem.clone(), checked);
-        service
+        checked.service.clone()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
 }

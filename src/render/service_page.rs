@@ -187,7 +187,7 @@ pub(crate) fn service_page<'a>(
 ) -> ServicePage<'a> {
     let lookup = &fragments.lookup;
     let (s, sa) = (&h.services[index], &a.services[index]);
-    let risks: Vec<(&Service, &Risk)> = s.risks.iter().map(|r| (s, r)).collect();
+    let risks: Vec<(&Service, &Risk)> = s.risks.iter().map(|r| (&**s, r)).collect();
     let mut reviews: Vec<&Review> = s.reviews.iter().collect();
     reviews.reverse();
     let answers = answer_groups(h, fragments, s, sa);

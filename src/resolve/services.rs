@@ -2,6 +2,7 @@
 //! policy and each other.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -22,18 +23,18 @@ use crate::source::SourceFile;
 /// handbook (`orr serve`, see `pipeline`'s service memo).
 pub(crate) type CheckFn<'a> = dyn Fn(
         &ServiceFile,
-        &mut dyn FnMut(&mut Vec<Diagnostic>) -> Option<Service>,
+        &mut dyn FnMut(&mut Vec<Diagnostic>) -> Option<Arc<Service>>,
         &mut Vec<Diagnostic>,
-    ) -> Option<Service>
+    ) -> Option<Arc<Service>>
     + Sync
     + 'a;
 
 /// Every service file checked afresh.
 pub(crate) fn check_fresh(
     _file: &ServiceFile,
-    check: &mut dyn FnMut(&mut Vec<Diagnostic>) -> Option<Service>,
+    check: &mut dyn FnMut(&mut Vec<Diagnostic>) -> Option<Arc<Service>>,
     local: &mut Vec<Diagnostic>,
-) -> Option<Service> {
+) -> Option<Arc<Service>> {
     check(local)
 }
 
@@ -45,7 +46,7 @@ pub(crate) fn resolve_services(
     handbook: &Handbook,
     renderer: &Renderer,
     diags: &mut Diagnostics,
-) -> Vec<Service> {
+) -> Vec<Arc<Service>> {
     let names: BTreeSet<&str> = sources.service_names.iter().map(String::as_str).collect();
     let prose: BTreeMap<&str, &MarkdownDoc<ProseFront>> = sources
         .service_prose
@@ -71,13 +72,16 @@ pub(crate) fn resolve_services(
     }
     // Each file is parsed, checked and dropped on one thread: only the files
     // in flight are ever held parsed.
-    let checked: Vec<(Option<Service>, Vec<Diagnostic>)> = files
+    let checked: Vec<(Option<Arc<Service>>, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|file| {
             let mut local = Vec::new();
             let mut fresh = |local: &mut Vec<Diagnostic>| {
-                file.parse(local)
-                    .map(|doc| check_service(&doc, handbook, &names, &prose, renderer, local))
+                file.parse(local).map(|doc| {
+                    Arc::new(check_service(
+                        &doc, handbook, &names, &prose, renderer, local,
+                    ))
+                })
             };
             let service = memo(&file, &mut fresh, &mut local);
             (service, local)

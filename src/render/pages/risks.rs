@@ -134,7 +134,7 @@ pub(super) fn ranked(h: &Handbook) -> Vec<(&Service, &Risk)> {
     let mut all: Vec<(&Service, &Risk)> = h
         .services
         .iter()
-        .flat_map(|s| s.risks.iter().map(move |r| (s, r)))
+        .flat_map(|s| s.risks.iter().map(move |r| (&**s, r)))
         .collect();
     all.sort_by(|(sa, ra), (sb, rb)| {
         rb.score()

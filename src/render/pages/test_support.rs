@@ -108,7 +108,7 @@ pub(crate) fn handbook(
         questions,
         question_index,
         concepts,
-        services,
+        services: services.into_iter().map(std::sync::Arc::new).collect(),
         ..Default::default()
     }
 }
