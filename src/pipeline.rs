@@ -38,9 +38,9 @@ pub struct Engine {
     pub highlighter: Highlighter,
     /// Used by [`Engine::prepare`] only: `build` and `check` read once.
     parses: ParseCache,
-    /// The services checked by the last [`Engine::prepare`].
+    /// The services checked by the last [`Engine::judge_again`].
     services: ServiceMemo,
-    /// Their own rulings, as judged by the last [`Engine::prepare`].
+    /// Their own rulings, as judged by the last [`Engine::judge_again`].
     rulings: RulingMemo,
     /// Held through [`Engine::judge_again`], so two never share the memos at once.
     rejudging: std::sync::Mutex<()>,
@@ -127,8 +127,9 @@ impl Engine {
     }
 
     /// [`Engine::judge`] reusing the parse of every file unchanged since the
-    /// last call, and the check of every unchanged service file when only
-    /// service files changed (`orr serve`); the result is the same as `judge`'s.
+    /// last call, and the check and own ruling of every unchanged service
+    /// file when only service files changed (`orr serve`); the result is the
+    /// same as `judge`'s.
     pub fn judge_again(&self, options: &Options) -> (Checked, CacheUse) {
         let (checked, counts, _) = self.judge_again_timed(options);
         (checked, counts)
@@ -361,18 +362,16 @@ pub fn default_out(root: &Path) -> PathBuf {
 
 /// One rebuild of `orr serve`: the judged handbook, ready to render pages on
 /// request, or the diagnostics for the terminal and the browser overlay.
-/// Warnings are printed here.
+/// Warnings are printed by the server, once the browsers were told to reload.
 pub fn build_for_serve(
     engine: &Engine,
     options: &Options,
 ) -> Result<Arc<dyn ServedSite>, BuildFailure> {
     match engine.prepare(options) {
-        Ok((site, warnings)) => {
-            if !warnings.is_empty() {
-                eprint!("{}", warnings.render());
-            }
-            Ok(Arc::new(site))
-        }
+        Ok((site, warnings)) => Ok(Arc::new(Published {
+            site,
+            warnings: std::sync::Mutex::new(Some(warnings)),
+        })),
         Err(mut diags) => {
             diags.sort();
             Err(failure_of(&diags))
@@ -398,6 +397,42 @@ fn overlay_error(d: &crate::diagnostics::Diagnostic) -> OverlayError {
         line: d.line,
         column: d.column,
         message: d.message.clone(),
+    }
+}
+
+/// A site `orr serve` publishes, and the warnings its build found, kept
+/// until the server prints them.
+struct Published {
+    site: LazySite,
+    warnings: std::sync::Mutex<Option<Diagnostics>>,
+}
+
+impl ServedSite for Published {
+    fn contains(&self, path: &str) -> bool {
+        self.site.contains(path)
+    }
+
+    fn file(&self, path: &str) -> Option<Result<Arc<[u8]>, BuildFailure>> {
+        ServedSite::file(&self.site, path)
+    }
+
+    fn file_count(&self) -> usize {
+        self.site.len()
+    }
+
+    fn read_at(&self) -> Option<std::time::Instant> {
+        self.site.read_at()
+    }
+
+    fn print_warnings(&self) {
+        let taken = self
+            .warnings
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .take();
+        if let Some(warnings) = taken.filter(|w| !w.is_empty()) {
+            eprint!("{}", warnings.render());
+        }
     }
 }
 

@@ -158,3 +158,46 @@ fn every_link_of_the_preview_works_whatever_base_url_the_site_publishes_under() 
         assert_eq!(get(server.addr, path).status, 200, "{href}");
     }
 }
+
+#[test]
+fn the_terminal_shows_each_builds_warnings_before_saying_it_is_done() {
+    // The warnings are printed once the browsers were told to reload; the
+    // terminal still reads: the build's warnings, then its one-line outcome.
+    let dir = common::handbook("valid", &[]);
+    let mut server = start(dir.path(), "0").expect("serves");
+    let (sender, lines) = std::sync::mpsc::channel();
+    let stderr = BufReader::new(server.child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let until = |prefix: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        loop {
+            let line = lines
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("no `{prefix}` line after {seen:?}"));
+            let done = line.starts_with(prefix);
+            seen.push(line);
+            if done {
+                return seen;
+            }
+        }
+    };
+    let retired = "warning[answer-not-counted]: answer to `cap-old`";
+    let first = until("built ");
+    assert!(first.iter().any(|l| l.starts_with(retired)), "{first:?}");
+
+    let file = dir.path().join("content/services/beta.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("title: Beta", "title: Beta Two")).unwrap();
+    let rebuild = until("rebuilt in ");
+    assert!(
+        rebuild.iter().any(|l| l.starts_with(retired)),
+        "{rebuild:?}"
+    );
+    drop(server);
+}

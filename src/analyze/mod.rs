@@ -263,7 +263,7 @@ pub fn analyze_with(handbook: &Handbook, today: Date, own_ruling: &OwnRulingFn) 
         .par_iter()
         .map(|s| {
             let own = own_ruling(s, &|| own::judge(handbook, &risk_zone, s, today));
-            // Unshared unless a keeper holds it too: then it is copied.
+            // Copied only when a memo holds it too.
             let own = Arc::try_unwrap(own).unwrap_or_else(|kept| (*kept).clone());
             assess_service(&graph, s, own)
         })

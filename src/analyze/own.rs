@@ -1,8 +1,8 @@
 //! What a service's own file decides: its answers judged against the
 //! checklist, its risks against the policy, its reviews against the day.
 //! Everything of its assessment but what the dependency graph adds, so it
-//! reads the handbook's questions, settings and postmortems, the service
-//! and `today`, and never another service. `orr serve` keeps it from one
+//! reads the handbook's questions, categories, settings and postmortems,
+//! the service and `today`, and never another service. `orr serve` keeps it from one
 //! rebuild to the next for every service file that did not change.
 
 use std::collections::BTreeMap;

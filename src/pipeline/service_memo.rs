@@ -47,7 +47,8 @@ pub struct ServiceMemo {
 
 impl ServiceMemo {
     /// Starts a rebuild in `context`: results of an earlier context are
-    /// forgotten.
+    /// forgotten. [`super::RulingMemo`] relies on it: a service handed back
+    /// from here was judged in the same handbook.
     pub fn begin(&self, context: Context) {
         let mut kept = lock(&self.context);
         self.checked.begin(kept.as_ref() != Some(&context));

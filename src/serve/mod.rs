@@ -71,6 +71,10 @@ pub trait ServedSite: Send + Sync {
     fn read_at(&self) -> Option<Instant> {
         None
     }
+    /// Prints the warnings its build found on stderr, the first time it is
+    /// called: the server calls it once the browsers were told to reload,
+    /// which need not wait for a report of thousands of lines.
+    fn print_warnings(&self) {}
 }
 
 impl ServedSite for SiteFiles {
@@ -354,11 +358,11 @@ pub fn start(config: ServeConfig, rebuild: Rebuild) -> Result<ServerHandle, Serv
     let first = build_once(&rebuild, &config);
     if limits.print_to_terminal {
         match &first {
-            Ok(site) => eprintln!(
-                "built {} files in {} ms",
-                site.file_count(),
-                started.elapsed().as_millis()
-            ),
+            Ok(site) => {
+                let ms = started.elapsed().as_millis();
+                site.print_warnings();
+                eprintln!("built {} files in {ms} ms", site.file_count());
+            }
             Err(failure) => {
                 eprintln!("{}", failure.report.trim_end());
                 eprintln!("the first build failed: serving an error page until it is fixed");
@@ -547,33 +551,39 @@ fn build_loop(
                 }
             }
         };
-        if limits.print_to_terminal {
-            print_rebuild_outcome(&result, &batch, elapsed);
-        }
+        let published = result.as_ref().ok().map(Arc::clone);
+        let outcome = rebuild_outcome(&result, &batch, elapsed);
         let applied = shared.state.apply(result);
         shared.rebuilds.fetch_add(1, Ordering::SeqCst);
         // A failed build also changes what pages show (the overlay), so the
         // browsers reload either way and recover by themselves once fixed.
         shared.hub.broadcast_reload(&applied.generation);
+        if limits.print_to_terminal {
+            if let Some(site) = published {
+                site.print_warnings();
+            }
+            eprintln!("{outcome}");
+        }
         drop(applied.previous);
     }
 }
 
-fn print_rebuild_outcome(
+/// What the terminal says of a rebuild, after its warnings if any.
+fn rebuild_outcome(
     result: &Result<Arc<dyn ServedSite>, BuildFailure>,
     batch: &watch::Batch,
     ms: u128,
-) {
+) -> String {
     let what = describe_changes(&batch.changes, batch.rescan);
     match result {
-        Ok(_) => eprintln!("rebuilt in {ms} ms ({what})"),
+        Ok(_) => format!("rebuilt in {ms} ms ({what})"),
         Err(failure) => {
-            eprintln!("{}", failure.report.trim_end());
             let count = failure.errors.len();
             let errors = if count == 1 { "error" } else { "errors" };
-            eprintln!(
-                "rebuild failed in {ms} ms ({what}): {count} {errors}; still serving the last good site"
-            );
+            format!(
+                "{}\nrebuild failed in {ms} ms ({what}): {count} {errors}; still serving the last good site",
+                failure.report.trim_end()
+            )
         }
     }
 }
