@@ -256,23 +256,20 @@ pub fn analyze_with(handbook: &Handbook, today: Date, own_ruling: &OwnRulingFn) 
     let graph = availability::Graph::new(handbook);
     let risk_zone = RiskZone::new(handbook.config.policy.risk_blocker_score);
     let mut findings = graph.cycle_findings();
-    // Each service is judged on its own, so they are judged in parallel; the
-    // collected order is the handbook's, so the output stays deterministic.
-    let judged: Vec<(ServiceAssessment, Vec<Diagnostic>)> = handbook
-        .services
-        .par_iter()
-        .map(|s| {
-            let own = own_ruling(s, &|| own::judge(handbook, &risk_zone, s, today));
-            // Copied only when a memo holds it too.
-            let own = Arc::try_unwrap(own).unwrap_or_else(|kept| (*kept).clone());
-            assess_service(&graph, s, own)
-        })
-        .collect();
+    // The register reads the waivers as written, nothing judged: it is made
+    // beside the judging (84,000 waivers at 5,000 services).
+    let (judged, waivers) = rayon::join(
+        || judge_services(handbook, &graph, &risk_zone, today, own_ruling),
+        || waivers::register(handbook, today),
+    );
     let ceilings: Vec<(Option<f64>, CeilingStatus)> = judged
         .iter()
         .map(|(s, _)| (s.ceiling, s.ceiling_status))
         .collect();
-    let contracts = contracts::judge(handbook, &handbook.config.policy, &ceilings);
+    let (contracts, dependants) = rayon::join(
+        || contracts::judge(handbook, &handbook.config.policy, &ceilings),
+        || graph.dependants(),
+    );
     let mut services = Vec::with_capacity(judged.len());
     for ((mut assessment, mut f), judged_contracts) in judged.into_iter().zip(contracts) {
         findings.append(&mut f);
@@ -289,9 +286,9 @@ pub fn analyze_with(handbook: &Handbook, today: Date, own_ruling: &OwnRulingFn) 
     Assessment {
         today,
         services,
-        waivers: waivers::register(handbook, today),
+        waivers,
         findings,
-        dependants: graph.dependants(),
+        dependants,
         risk_zone,
         trail: trail::TrailRuling::default(),
         retired_questions: handbook
@@ -300,6 +297,28 @@ pub fn analyze_with(handbook: &Handbook, today: Date, own_ruling: &OwnRulingFn) 
             .filter(|q| !q.is_live(today))
             .count(),
     }
+}
+
+/// Every service's assessment and findings, in the handbook's order. Each
+/// service is judged on its own, so they are judged in parallel; the
+/// collected order is the handbook's, so the output stays deterministic.
+fn judge_services(
+    handbook: &Handbook,
+    graph: &availability::Graph,
+    risk_zone: &RiskZone,
+    today: Date,
+    own_ruling: &OwnRulingFn,
+) -> Vec<(ServiceAssessment, Vec<Diagnostic>)> {
+    handbook
+        .services
+        .par_iter()
+        .map(|s| {
+            let own = own_ruling(s, &|| own::judge(handbook, risk_zone, s, today));
+            // Copied only when a memo holds it too.
+            let own = Arc::try_unwrap(own).unwrap_or_else(|kept| (*kept).clone());
+            assess_service(graph, s, own)
+        })
+        .collect()
 }
 
 /// The state of an answer (or of no answer) on `today`.

@@ -1,10 +1,11 @@
 //! The waiver register: every waiver ever written, and where it stands today.
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::date::days_between;
-use crate::model::{Handbook, Status, WaiverEvent};
+use crate::model::{Handbook, Service, Status, WaiverEvent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -127,34 +128,48 @@ pub fn waiver_state(
     }
 }
 
+/// Every waiver of every service, in the services' order and then their
+/// answers'. The services are read on every core (84,000 waivers at 5,000
+/// services) and their rows joined in order.
 pub(super) fn register(handbook: &Handbook, today: Date) -> Vec<WaiverRow> {
     let soon = handbook.config.policy.expiring_soon_days;
-    let mut rows = Vec::new();
-    for service in &handbook.services {
-        for answer in service.answers.values() {
-            let Some(w) = &answer.waiver else { continue };
-            rows.push(WaiverRow {
-                service: service.name.clone(),
-                question: answer.question.to_string(),
-                state: waiver_state(
-                    answer.status == Status::Waived,
-                    w.revoked(),
-                    w.expires,
-                    today,
-                    soon,
-                ),
-                reason: w.reason.clone(),
-                approver: w.approver.clone(),
-                granted: w.granted,
-                expires: w.expires,
-                days_left: days_between(today, w.expires),
-                ticket: w.ticket.clone(),
-                history: w.history.clone(),
-                trail: Vec::new(),
-                unrecorded_changes: 0,
-            });
-        }
+    let per_service: Vec<Vec<WaiverRow>> = handbook
+        .services
+        .par_iter()
+        .map(|service| service_rows(service, today, soon))
+        .collect();
+    let mut rows = Vec::with_capacity(per_service.iter().map(Vec::len).sum());
+    for service_rows in per_service {
+        rows.extend(service_rows);
     }
-    rows.shrink_to_fit();
+    rows
+}
+
+/// The waivers of one service's answers.
+fn service_rows(service: &Service, today: Date, soon: i64) -> Vec<WaiverRow> {
+    let mut rows = Vec::new();
+    for answer in service.answers.values() {
+        let Some(w) = &answer.waiver else { continue };
+        rows.push(WaiverRow {
+            service: service.name.clone(),
+            question: answer.question.to_string(),
+            state: waiver_state(
+                answer.status == Status::Waived,
+                w.revoked(),
+                w.expires,
+                today,
+                soon,
+            ),
+            reason: w.reason.clone(),
+            approver: w.approver.clone(),
+            granted: w.granted,
+            expires: w.expires,
+            days_left: days_between(today, w.expires),
+            ticket: w.ticket.clone(),
+            history: w.history.clone(),
+            trail: Vec::new(),
+            unrecorded_changes: 0,
+        });
+    }
     rows
 }
