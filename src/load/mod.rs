@@ -172,13 +172,29 @@ pub(crate) enum Parsed {
 }
 
 /// How one file's text becomes a [`Parsed`]: [`parse_file`], or a memo of
-/// it that reuses the result for unchanged text (`orr serve`).
+/// it that reuses the result for unchanged text (`orr serve`). It gets the
+/// path the file is shown by and its text, and makes the [`SourceFile`]
+/// (its line index) only if it parses the text.
 pub(crate) type ParseFn<'a> =
-    dyn Fn(Kind, &str, SourceFile, &mut Vec<Diagnostic>) -> Option<Parsed> + Sync + 'a;
+    dyn Fn(Kind, &str, FileText, &mut Vec<Diagnostic>) -> Option<Parsed> + Sync + 'a;
+
+/// A file as read: the path it is shown by, and its text.
+pub(crate) struct FileText {
+    pub shown: String,
+    pub text: String,
+}
+
+impl FileText {
+    pub(crate) fn into_source(self) -> SourceFile {
+        SourceFile::new(self.shown, self.text)
+    }
+}
 
 /// Reads the handbook under `root`. Problems are pushed to `diags`; what could be read is returned.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
-    load_with(root, diags, &parse_file)
+    load_with(root, diags, &|kind, rel, file, local| {
+        parse_file(kind, rel, file.into_source(), local)
+    })
 }
 
 /// [`load`], each file's text parsed by `parse`.
@@ -206,8 +222,8 @@ pub(crate) fn load_with(root: &Path, diags: &mut Diagnostics, parse: &ParseFn) -
         .par_iter()
         .map(|(kind, rel, abs)| {
             let mut local = Vec::new();
-            let parsed = read_source(root, abs, &mut local)
-                .and_then(|source| parse(*kind, rel, source, &mut local));
+            let parsed = read_text(root, abs, &mut local)
+                .and_then(|file| parse(*kind, rel, file, &mut local));
             (parsed, local)
         })
         .collect();
@@ -257,6 +273,12 @@ fn classify(rel: &str) -> Result<Kind, String> {
 }
 
 fn read_source(root: &Path, abs: &Path, diags: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    read_text(root, abs, diags).map(FileText::into_source)
+}
+
+/// The text of `abs`, checked to be UTF-8 (a leading BOM left out), and the
+/// path under `root` it is shown by.
+fn read_text(root: &Path, abs: &Path, diags: &mut Vec<Diagnostic>) -> Option<FileText> {
     let shown = abs
         .strip_prefix(root)
         .unwrap_or(abs)
@@ -270,7 +292,7 @@ fn read_source(root: &Path, abs: &Path, diags: &mut Vec<Diagnostic>) -> Option<S
                 if text.starts_with('\u{feff}') {
                     text.remove(0);
                 }
-                Some(SourceFile::new(shown, text))
+                Some(FileText { shown, text })
             }
             Err(e) => {
                 diags.push(utf8_error(

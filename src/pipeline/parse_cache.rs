@@ -14,8 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::service_memo::Context;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{parse_file, Kind, Parsed, Sources};
-use crate::source::SourceFile;
+use crate::load::{parse_file, FileText, Kind, Parsed, Sources};
 
 /// One file's parse: the text it was made from, the result and its diagnostics.
 struct Memo {
@@ -99,19 +98,19 @@ impl ParseCache {
         &self,
         kind: Kind,
         rel: &str,
-        source: SourceFile,
+        file: FileText,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Parsed> {
         let kept = lock(&self.previous)
             .get(rel)
-            .filter(|memo| memo.kind == kind && memo.text == source.text)
+            .filter(|memo| memo.kind == kind && memo.text == file.text)
             .cloned();
         let memo = match kept {
             Some(memo) => memo,
             None => {
-                let text = source.text.clone();
+                let text = file.text.clone();
                 let mut diagnostics = Vec::new();
-                let parsed = parse_file(kind, rel, source, &mut diagnostics);
+                let parsed = parse_file(kind, rel, file.into_source(), &mut diagnostics);
                 Arc::new(Memo {
                     id: self.last_id.fetch_add(1, Ordering::Relaxed) + 1,
                     kind,
