@@ -112,6 +112,27 @@ fn an_edit_parses_and_checks_only_the_changed_file_again() {
 }
 
 #[test]
+fn a_file_that_fails_to_parse_is_read_again_but_not_parsed_until_it_changes() {
+    // A parse keeps its file's text for the comparison; a failed one has
+    // none, so the memo keeps the text itself.
+    let dir = handbook("valid", &[]);
+    let engine = Engine::new();
+    let opts = options(dir.path());
+    std::fs::write(
+        dir.path().join("content/services/beta.yaml"),
+        "title: [unclosed\n",
+    )
+    .unwrap();
+    let (_, first) = engine.judge_again(&opts);
+    let (checked, again) = engine.judge_again(&opts);
+    assert_eq!(
+        (again.parsed, again.reused),
+        (0, first.parsed + first.reused)
+    );
+    assert!(checked.diagnostics.has_errors());
+}
+
+#[test]
 fn an_edit_outside_the_service_files_checks_every_service_again() {
     let dir = handbook("valid", &[]);
     let engine = Engine::new();

@@ -171,6 +171,21 @@ pub(crate) enum Parsed {
     ServiceProse(MarkdownDoc<ProseFront>),
 }
 
+impl Parsed {
+    /// The text of the file it was parsed from.
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Parsed::Config(_, source) => &source.text,
+            Parsed::Chapter(doc) => &doc.source.text,
+            Parsed::Bank(doc) => &doc.source.text,
+            Parsed::Postmortem(doc) => &doc.source.text,
+            Parsed::Concept(doc) => &doc.source.text,
+            Parsed::Service(file) => &file.source.text,
+            Parsed::ServiceProse(doc) => &doc.source.text,
+        }
+    }
+}
+
 /// How one file's text becomes a [`Parsed`]: [`parse_file`], or a memo of
 /// it that reuses the result for unchanged text (`orr serve`). It gets the
 /// path the file is shown by and its text, and makes the [`SourceFile`]
