@@ -413,7 +413,13 @@ impl ServedSite for Published {
     }
 
     fn file(&self, path: &str) -> Option<Result<Arc<[u8]>, BuildFailure>> {
-        ServedSite::file(&self.site, path)
+        self.site.get(path).map(|made| {
+            made.map_err(|d| {
+                let mut diags = Diagnostics::new();
+                diags.push(*d);
+                failure_of(&diags)
+            })
+        })
     }
 
     fn file_count(&self) -> usize {
@@ -433,29 +439,5 @@ impl ServedSite for Published {
         if let Some(warnings) = taken.filter(|w| !w.is_empty()) {
             eprint!("{}", warnings.render());
         }
-    }
-}
-
-impl ServedSite for LazySite {
-    fn contains(&self, path: &str) -> bool {
-        LazySite::contains(self, path)
-    }
-
-    fn file(&self, path: &str) -> Option<Result<Arc<[u8]>, BuildFailure>> {
-        self.get(path).map(|made| {
-            made.map_err(|d| {
-                let mut diags = Diagnostics::new();
-                diags.push(*d);
-                failure_of(&diags)
-            })
-        })
-    }
-
-    fn file_count(&self) -> usize {
-        self.len()
-    }
-
-    fn read_at(&self) -> Option<std::time::Instant> {
-        LazySite::read_at(self)
     }
 }

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 
 use crate::date::days_between;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Decision, Handbook, Level, Question, Service, Status};
+use crate::model::{Answer, Decision, Handbook, Level, Question, Service, Status};
 
 use super::rulings::{self, readiness_band, Reflag, RiskJudgement, RiskZone};
 use super::{
@@ -62,7 +62,7 @@ pub(super) fn judge(
 ) -> OwnRuling {
     let policy = &handbook.config.policy;
     let last_review = service.last_review();
-    let mut tally = tally_answers(handbook, service, today);
+    let mut tally = tally_answers(handbook, service, last_review.map(|r| r.date), today);
     // Held for the whole build: about 1.25M views at 5,000 services, where
     // doubling's slack alone was tens of MiB.
     tally.answers.shrink_to_fit();
@@ -103,8 +103,12 @@ pub(super) fn judge(
 }
 
 /// Every question that applies to `service`, with its answer's state.
-fn tally_answers<'h>(handbook: &'h Handbook, service: &Service, today: Date) -> AnswerTally<'h> {
-    let last_review = service.last_review();
+fn tally_answers<'h>(
+    handbook: &'h Handbook,
+    service: &Service,
+    last_review: Option<Date>,
+    today: Date,
+) -> AnswerTally<'h> {
     let mut tally = AnswerTally::default();
     for (number, q) in handbook
         .questions
@@ -125,7 +129,7 @@ fn tally_answers<'h>(handbook: &'h Handbook, service: &Service, today: Date) -> 
             .entry(&q.category)
             .or_default()
             .add(state);
-        let new = matches!((q.since, last_review), (Some(since), Some(r)) if since > r.date);
+        let new = matches!((q.since, last_review), (Some(since), Some(r)) if since > r);
         if new {
             tally.new_questions.push(q.id.clone());
         }
@@ -143,7 +147,7 @@ fn tally_answers<'h>(handbook: &'h Handbook, service: &Service, today: Date) -> 
         if q.level != Level::Required {
             continue;
         }
-        match question_blocker(q, service, position, state, reflag.as_ref(), today) {
+        match question_blocker(q, answer, state, reflag.as_ref(), today) {
             Some(blocker) => tally.blockers.push(blocker),
             None if state == AnswerState::Partial => tally.partial_required += 1,
             None => {}
@@ -157,13 +161,11 @@ fn tally_answers<'h>(handbook: &'h Handbook, service: &Service, today: Date) -> 
 /// conditional instead).
 fn question_blocker(
     q: &Question,
-    service: &Service,
-    position: Option<usize>,
+    answer: Option<&Answer>,
     state: AnswerState,
     reflag: Option<&Reflag>,
     today: Date,
 ) -> Option<Blocker> {
-    let answer = position.map(|i| service.answers.at(i));
     let blocker = |kind, message: String| Blocker {
         kind,
         question: Some(q.id.clone()),
